@@ -1,0 +1,489 @@
+"""Load step: harmonised observations + catalogue + regions → one DuckDB file, built atomically.
+
+Pipeline (after Our World in Data's etl): snapshot (bundle files or live CBS) → common raw shape
+(``bundle.py``/``live.py``) → harmonised tidy frames (``harmonise.py``) → derived aggregates
+(``geo.aggregate``) → a new DuckDB file that is validated and only then moved over the old store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from data_loaders.bundle import BundleSource
+from data_loaders.catalogue import Catalogue, Source, load_catalogue
+from data_loaders.harmonise import REGION_CODE, DataError, level_of, tidy_from_raw
+
+CLASSIFICATION_TABLES = ("85385NED", "85755NED", "86059NED")
+CURRENT_CLASSIFICATION = "85755NED"
+AGGREGATE_LEVELS = ("CR", "PV", "LD", "NL")
+METHOD_LABELS = {
+    "weighted_mean": "derived:bevolkingsgewogen_gemiddelde",
+    "median_approx": "derived:bevolkingsgewogen_gemiddelde_van_medianen (benadering)",
+    "area_weighted_mean": "derived:oppervlaktegewogen_gemiddelde",
+    "sum": "derived:som",
+}
+SCHEMA = """
+CREATE TABLE indicators (
+    indicator_id VARCHAR PRIMARY KEY, name_nl VARCHAR, name_en VARCHAR, theme VARCHAR, theme_name VARCHAR,
+    theme_group VARCHAR, unit VARCHAR, direction VARCHAR, source_table VARCHAR, source_title VARCHAR,
+    measure VARCHAR, period_type VARCHAR, levels VARCHAR, aggregation VARCHAR, is_key BOOLEAN,
+    uncertain VARCHAR, levels_in_store VARCHAR, first_period INTEGER, last_period INTEGER
+);
+CREATE TABLE regions (
+    region_code VARCHAR PRIMARY KEY, region_level VARCHAR, name VARCHAR, corop_code VARCHAR,
+    province_code VARCHAR, landsdeel_code VARCHAR, is_current BOOLEAN, population BIGINT
+);
+CREATE TABLE observations (
+    indicator_id VARCHAR, region_code VARCHAR, region_level VARCHAR, period INTEGER, value DOUBLE,
+    source_table VARCHAR, method VARCHAR, coverage DOUBLE
+);
+CREATE TABLE region_observations (
+    region_id VARCHAR, delineation VARCHAR, indicator_id VARCHAR, period INTEGER, value DOUBLE,
+    method VARCHAR, coverage DOUBLE, source_table VARCHAR, reason VARCHAR
+);
+CREATE TABLE region_members (region_id VARCHAR, delineation VARCHAR, gemeente_code VARCHAR);
+CREATE TABLE sources (
+    source_table VARCHAR PRIMARY KEY, title VARCHAR, file VARCHAR, levels VARCHAR, period_type VARCHAR,
+    first_period INTEGER, last_period INTEGER, n_observations BIGINT, note VARCHAR
+);
+CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+
+
+class RawSource(Protocol):
+    """What the build needs from a source (bundle or live)."""
+
+    name: str
+
+    def label(self, source: Source) -> str: ...
+
+    def raw_table(self, source: Source) -> pd.DataFrame: ...
+
+
+@dataclass
+class BuildResult:
+    """Counts reported after a successful build."""
+
+    store: Path
+    n_observations: int
+    n_derived: int
+    n_region_observations: int
+    seconds: float
+
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Regions
+# --------------------------------------------------------------------------------------------------
+def build_regions(classifications: dict[str, pd.DataFrame], names_seen: dict[str, str]) -> pd.DataFrame:
+    """The ``regions`` table: NL, landsdelen, provinces, COROP and gemeenten of the 2024 indeling,
+    plus former gemeenten that occur in the data (``is_current = false``, never remapped)."""
+    cur = classifications[CURRENT_CLASSIFICATION]
+    rows: list[dict[str, object]] = [
+        {"region_code": "NL01", "region_level": "NL", "name": "Nederland", "corop_code": None,
+         "province_code": None, "landsdeel_code": None, "is_current": True}
+    ]
+    for code_col, name_col, level in (
+        ("landsdeel_code", "landsdeel_naam", "LD"),
+        ("provincie_code", "provincie_naam", "PV"),
+        ("corop_code", "corop_naam", "CR"),
+    ):
+        first = cur.drop_duplicates(code_col)
+        for r in first.itertuples(index=False):
+            rows.append(
+                {
+                    "region_code": getattr(r, code_col),
+                    "region_level": level,
+                    "name": getattr(r, name_col),
+                    "corop_code": r.corop_code if level == "CR" else None,
+                    "province_code": r.provincie_code if level in ("CR", "PV") else None,
+                    "landsdeel_code": r.landsdeel_code,
+                    "is_current": True,
+                }
+            )
+    for r in cur.itertuples(index=False):
+        rows.append(
+            {"region_code": r.region_code, "region_level": "GM", "name": r.region_name,
+             "corop_code": r.corop_code, "province_code": r.provincie_code,
+             "landsdeel_code": r.landsdeel_code, "is_current": True}
+        )
+    current = {row["region_code"] for row in rows}
+    older = pd.concat([classifications[t] for t in CLASSIFICATION_TABLES if t != CURRENT_CLASSIFICATION])
+    for r in older.drop_duplicates("region_code").itertuples(index=False):
+        if r.region_code not in current:
+            names_seen.setdefault(r.region_code, r.region_name)
+    for code, name in sorted(names_seen.items()):
+        if code not in current and code.startswith("GM"):
+            rows.append({"region_code": code, "region_level": "GM", "name": f"{name} (voormalig)",
+                         "corop_code": None, "province_code": None, "landsdeel_code": None,
+                         "is_current": False})
+    regions = pd.DataFrame(rows)
+    pop = cur.set_index("region_code")["inwonertal"].astype(float)
+    regions["population"] = regions["region_code"].map(pop)
+    for level, col in (("CR", "corop_code"), ("PV", "provincie_code"), ("LD", "landsdeel_code")):
+        sums = cur.assign(inwonertal=cur["inwonertal"].astype(float)).groupby(col)["inwonertal"].sum()
+        mask = regions["region_level"] == level
+        regions.loc[mask, "population"] = regions.loc[mask, "region_code"].map(sums)
+    regions.loc[regions["region_code"] == "NL01", "population"] = float(cur["inwonertal"].astype(float).sum())
+    regions["population"] = regions["population"].round().astype("Int64")
+    return regions
+
+
+def membership_by_level(regions: pd.DataFrame) -> pd.DataFrame:
+    """group_code → gemeente_code for every CR, PV, LD and NL area (current gemeenten only)."""
+    gm = regions[(regions["region_level"] == "GM") & regions["is_current"]]
+    parts = [
+        pd.DataFrame({"group_code": gm["corop_code"], "region_code": gm["region_code"]}),
+        pd.DataFrame({"group_code": gm["province_code"], "region_code": gm["region_code"]}),
+        pd.DataFrame({"group_code": gm["landsdeel_code"], "region_code": gm["region_code"]}),
+        pd.DataFrame({"group_code": "NL01", "region_code": gm["region_code"]}),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def weights_frame(values: pd.DataFrame, gemeenten: list[str], periods: list[int]) -> pd.DataFrame:
+    """A weight per current gemeente and period: the value of that year, else the nearest year (ties → later)."""
+    table = values.pivot_table(index="region_code", columns="period", values="value", aggfunc="first")
+    table = table.reindex(gemeenten)
+    known = np.array(sorted(table.columns))
+    out = []
+    for period in periods:
+        order = sorted(known, key=lambda y: (abs(y - period), -y))
+        col = pd.Series(np.nan, index=table.index)
+        for year in order:
+            col = col.fillna(table[year])
+            if col.notna().all():
+                break
+        out.append(pd.DataFrame({"region_code": table.index, "period": period, "population": col.values}))
+    return pd.concat(out, ignore_index=True).dropna()
+
+
+# --------------------------------------------------------------------------------------------------
+# Derived values
+# --------------------------------------------------------------------------------------------------
+def derive_aggregates(
+    obs: pd.DataFrame,
+    catalogue: Catalogue,
+    membership: pd.DataFrame,
+    population: pd.DataFrame,
+    area: pd.DataFrame,
+    group_level: Callable[[str], str],
+) -> pd.DataFrame:
+    """Derived values for groups of gemeenten, from gemeente observations (official values not included)."""
+    from geo.aggregate import aggregate_regions
+
+    gm = obs[(obs["region_level"] == "GM")]
+    results = []
+    for how in ("weighted_mean", "median_approx", "sum", "area_weighted_mean"):
+        ids = [i.indicator_id for i in catalogue.indicators.values() if i.aggregation == how]
+        subset = gm[gm["indicator_id"].isin(ids)][["indicator_id", "region_code", "period", "value"]]
+        if subset.empty:
+            continue
+        weights = area if how == "area_weighted_mean" else population
+        agg_how = "weighted_mean" if how == "area_weighted_mean" else how
+        res = aggregate_regions(subset, membership, weights, dict.fromkeys(ids, agg_how))
+        res["method"] = METHOD_LABELS[how]
+        results.append(res)
+    derived = pd.concat(results, ignore_index=True)
+    source_of = {i.indicator_id: i.source_table for i in catalogue.indicators.values()}
+    derived["source_table"] = derived["indicator_id"].map(source_of)
+    derived["region_level"] = derived["group_code"].map(group_level)
+    return derived
+
+
+# --------------------------------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------------------------------
+def collect_observations(
+    source: RawSource, catalogue: Catalogue, progress: Progress = _noop
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, str]]:
+    """Read every source table and harmonise it; return observations, classifications and names seen."""
+    frames = []
+    classifications: dict[str, pd.DataFrame] = {}
+    names_seen: dict[str, str] = {}
+    for table_id, src in catalogue.sources.items():
+        progress(f"{table_id} ({source.label(src)})")
+        raw = source.raw_table(src)
+        if src.layout == "classification":
+            classifications[table_id] = raw
+        indicators = catalogue.for_source(table_id)
+        if not indicators:
+            continue
+        tidy = tidy_from_raw(raw, src, indicators, source.label(src))
+        if "region_name" in raw:
+            pairs = raw[["region_code", "region_name"]].astype(str)
+            for code, name in zip(pairs["region_code"].str.strip(), pairs["region_name"], strict=True):
+                if code.startswith("GM"):
+                    names_seen.setdefault(code, name.replace(" (gemeente)", "").strip())
+        frames.append(tidy)
+    obs = pd.concat(frames, ignore_index=True)
+    return obs, classifications, names_seen
+
+
+def _validate_codes(obs: pd.DataFrame, regions: pd.DataFrame) -> None:
+    known = set(regions["region_code"])
+    unknown = obs.loc[~obs["region_code"].isin(known), ["region_code", "source_table"]]
+    if not unknown.empty:
+        code, table = unknown.iloc[0]
+        raise DataError(f"{table}: regiocode {code} komt niet voor in de gebiedsindeling")
+
+
+def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.DataFrame]:
+    """All store tables as DataFrames (no file written)."""
+    from geo.regions import load_regions
+
+    catalogue = load_catalogue()
+    obs, classifications, names_seen = collect_observations(source, catalogue, progress)
+    for table_id in CLASSIFICATION_TABLES:
+        if table_id not in classifications:
+            raise DataError(f"{table_id}: gebiedsindeling ontbreekt in de bron")
+    regions = build_regions(classifications, names_seen)
+    _validate_codes(obs, regions)
+    obs["coverage"] = np.nan
+
+    progress("afgeleide waarden (COROP, provincie, landsdeel, Nederland)")
+    gemeenten = regions.loc[(regions["region_level"] == "GM") & regions["is_current"], "region_code"].tolist()
+    periods = sorted(obs["period"].unique().tolist())
+    pop_obs = obs[(obs["indicator_id"] == "bevolking") & (obs["region_level"] == "GM")]
+    pop_obs = pd.concat([pop_obs, obs[(obs["indicator_id"] == "inwonertal_indeling")]])
+    population = weights_frame(pop_obs, gemeenten, periods)
+    area_raw = source_area(source, catalogue)
+    area = weights_frame(area_raw, gemeenten, periods)
+    membership = membership_by_level(regions)
+    derived = derive_aggregates(obs, catalogue, membership, population, area, level_of)
+    official = set(zip(obs["indicator_id"], obs["region_code"], obs["period"], strict=True))
+    key = list(zip(derived["indicator_id"], derived["group_code"], derived["period"], strict=True))
+    is_new = np.array([k not in official for k in key], dtype=bool)
+    derived = derived[is_new & derived["value"].notna().to_numpy()]
+    derived = derived.rename(columns={"group_code": "region_code"})
+    cols = ["indicator_id", "region_code", "region_level", "period", "value", "source_table", "method", "coverage"]
+    observations = pd.concat([obs[cols], derived[cols]], ignore_index=True)
+
+    progress("regio's (tien regio's, voorbeeldregio's)")
+    region_defs = load_regions()
+    region_obs, members = region_observations(observations, regions, region_defs, catalogue, population, area)
+    ind = catalogue.frame()
+    stats = observations.groupby("indicator_id").agg(
+        levels_in_store=("region_level", lambda s: ",".join(lv for lv in ("NL", "LD", "PV", "CR", "GM") if lv in set(s))),
+        first_period=("period", "min"),
+        last_period=("period", "max"),
+    )
+    ind = ind.join(stats, on="indicator_id")
+    src_rows = []
+    for table_id, src in catalogue.sources.items():
+        part = observations[(observations["source_table"] == table_id) & (observations["method"] == "cbs")]
+        src_rows.append(
+            {"source_table": table_id, "title": src.title, "file": src.file, "levels": ",".join(src.levels),
+             "period_type": src.period_type,
+             "first_period": int(part["period"].min()) if len(part) else None,
+             "last_period": int(part["period"].max()) if len(part) else None,
+             "n_observations": len(part), "note": src.note}
+        )
+    return {
+        "indicators": ind,
+        "regions": regions,
+        "observations": observations,
+        "region_observations": region_obs,
+        "region_members": members,
+        "sources": pd.DataFrame(src_rows),
+    }
+
+
+def source_area(source: RawSource, catalogue: Catalogue) -> pd.DataFrame:
+    """Land area per gemeente (KWB 2024, ha) as weights for shares of land area."""
+    src = catalogue.sources["85984NED"]
+    raw = source.raw_table(src) if source.name == "bundle" else BundleSource(_bundle_dir()).raw_table(src)
+    if "OppervlakteLand_123" not in raw:
+        raise DataError(f"{src.file}: kolom 'OppervlakteLand_123' ontbreekt")
+    return pd.DataFrame(
+        {"region_code": raw["region_code"].str.strip(), "period": 2024,
+         "value": pd.to_numeric(raw["OppervlakteLand_123"], errors="coerce")}
+    ).dropna()
+
+
+def _bundle_dir() -> Path:
+    from data_loaders.config import data_dir
+
+    return data_dir()
+
+
+def region_observations(
+    observations: pd.DataFrame,
+    regions: pd.DataFrame,
+    region_defs: list,
+    catalogue: Catalogue,
+    population: pd.DataFrame,
+    area: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Values for every region × delineation: the official CBS value where the delineation is exactly
+    one CBS area, else derived from gemeenten, else (for unions of COROP areas) from COROP values."""
+    from geo.aggregate import aggregate_regions
+
+    gm = regions[(regions["region_level"] == "GM") & regions["is_current"]]
+    area_members = membership_by_level(regions)
+    area_sets = {code: frozenset(g["region_code"]) for code, g in area_members.groupby("group_code")}
+    exact = {members: code for code, members in area_sets.items()}
+    member_rows, exact_rows, groups = [], [], []
+    corop_groups = []
+    for region in region_defs:
+        for name, delin in region.delineations.items():
+            rid = f"{region.id}|{name}"
+            members = frozenset(delin.gemeenten)
+            member_rows += [{"region_id": region.id, "delineation": name, "gemeente_code": c} for c in sorted(members)]
+            if members in exact:
+                exact_rows.append((region.id, name, exact[members]))
+            else:
+                groups += [{"group_code": rid, "region_code": c} for c in members]
+                corops = set(gm.loc[gm["region_code"].isin(members), "corop_code"])
+                if members == frozenset().union(*(area_sets[c] for c in corops)):
+                    corop_groups += [{"group_code": rid, "region_code": c} for c in corops]
+    cols = ["region_id", "delineation", "indicator_id", "period", "value", "method", "coverage", "source_table", "reason"]
+    parts = []
+    for region_id, delineation, code in exact_rows:
+        part = observations[observations["region_code"] == code].copy()
+        part["region_id"], part["delineation"], part["reason"] = region_id, delineation, None
+        parts.append(part[cols])
+    if groups:
+        membership = pd.DataFrame(groups)
+        gm_obs = observations[observations["region_level"] == "GM"][["indicator_id", "region_code", "period", "value", "method"]]
+        gm_obs = gm_obs[gm_obs["method"] == "cbs"].drop(columns="method")
+        derived = []
+        for how in ("weighted_mean", "median_approx", "sum", "area_weighted_mean"):
+            ids = [i.indicator_id for i in catalogue.indicators.values() if i.aggregation == how]
+            sub = gm_obs[gm_obs["indicator_id"].isin(ids)]
+            if sub.empty:
+                continue
+            res = aggregate_regions(sub, membership, area if how == "area_weighted_mean" else population,
+                                    dict.fromkeys(ids, "weighted_mean" if how == "area_weighted_mean" else how))
+            res["method"] = METHOD_LABELS[how]
+            derived.append(res)
+        if corop_groups:
+            cr_obs = observations[(observations["region_level"] == "CR") & (observations["method"] == "cbs")]
+            cr_pop = population.merge(gm[["region_code", "corop_code"]], on="region_code")
+            cr_pop = cr_pop.groupby(["corop_code", "period"], as_index=False)["population"].sum()
+            cr_pop = cr_pop.rename(columns={"corop_code": "region_code"})
+            ids = [i.indicator_id for i in catalogue.indicators.values()
+                   if i.aggregation in ("weighted_mean", "median_approx", "sum", "none")
+                   and i.indicator_id != "bevolkingsdichtheid"]
+            how = {i: ("sum" if catalogue.indicators[i].aggregation == "sum" else "weighted_mean") for i in ids}
+            res = aggregate_regions(cr_obs[cr_obs["indicator_id"].isin(ids)][["indicator_id", "region_code", "period", "value"]],
+                                    pd.DataFrame(corop_groups), cr_pop, how)
+            res["method"] = res["indicator_id"].map(
+                lambda i: "derived:som_van_corop" if how[i] == "sum" else "derived:bevolkingsgewogen_gemiddelde_van_corop"
+            )
+            res["_from_corop"] = True
+            derived.append(res)
+        allres = pd.concat(derived, ignore_index=True)
+        allres["_from_corop"] = allres.get("_from_corop", False)
+        allres["_from_corop"] = allres["_from_corop"].fillna(False).astype(bool)
+        # Prefer gemeente-based values; use the COROP route only where the gemeente route has no value.
+        allres["_has"] = allres["value"].notna()
+        allres = allres.sort_values(["_has", "_from_corop"], ascending=[False, True])
+        allres = allres.drop_duplicates(["indicator_id", "group_code", "period"], keep="first")
+        split = allres["group_code"].str.split("|", expand=True)
+        allres["region_id"], allres["delineation"] = split[0], split[1]
+        source_of = {i.indicator_id: i.source_table for i in catalogue.indicators.values()}
+        allres["source_table"] = allres["indicator_id"].map(source_of)
+        parts.append(allres[cols])
+    out = pd.concat(parts, ignore_index=True)
+    return out, pd.DataFrame(member_rows)
+
+
+def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str]) -> None:
+    """Write all frames into a new DuckDB file at ``path`` (which must not exist)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA)
+        for name, frame in frames.items():
+            con.register("_frame", frame)
+            columns = ", ".join(f'"{c}"' for c in frame.columns)
+            con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _frame")
+            con.unregister("_frame")
+        con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
+        con.execute("CREATE INDEX obs_idx ON observations (indicator_id, region_level, period)")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def validate_store(path: Path) -> dict[str, int]:
+    """Sanity checks on a freshly written store; raises ``DataError`` on the first failure."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("indicators", "regions", "observations", "region_observations", "sources")
+        }
+        dupes = con.execute(
+            "SELECT count(*) FROM (SELECT indicator_id, region_code, period FROM observations "
+            "GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchone()[0]
+        if dupes:
+            raise DataError(f"store: {dupes} dubbele waarnemingen")
+        levels = {r[0] for r in con.execute("SELECT DISTINCT region_level FROM observations").fetchall()}
+        missing = {"NL", "PV", "CR", "GM"} - levels
+        if missing:
+            raise DataError(f"store: niveaus ontbreken: {sorted(missing)}")
+        n_gm = con.execute("SELECT count(*) FROM regions WHERE region_level='GM' AND is_current").fetchone()[0]
+        if n_gm != 342:
+            raise DataError(f"store: {n_gm} huidige gemeenten in plaats van 342")
+        bad = con.execute(
+            "SELECT count(*) FROM observations o LEFT JOIN regions r USING (region_code) WHERE r.region_code IS NULL"
+        ).fetchone()[0]
+        if bad:
+            raise DataError(f"store: {bad} waarnemingen met een onbekende regiocode")
+        return counts
+    finally:
+        con.close()
+
+
+def build_store(
+    store: Path,
+    source: RawSource,
+    progress: Progress = _noop,
+) -> BuildResult:
+    """Build the store atomically: write a temp file beside ``store``, validate, then replace."""
+    started = dt.datetime.now()
+    frames = build_frames(source, progress)
+    store.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=store.name + ".", suffix=".tmp", dir=store.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        progress("schrijven en controleren")
+        info = {
+            "built_at": started.isoformat(timespec="seconds"),
+            "source": source.name,
+            "data_dir": str(getattr(source, "data_dir", "")),
+            "retrieved": started.date().isoformat(),
+            "licence": "CBS open data, CC BY 4.0 (Bron: CBS)",
+        }
+        write_store(frames, tmp, info)
+        validate_store(tmp)
+        os.replace(tmp, store)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    seconds = (dt.datetime.now() - started).total_seconds()
+    obs = frames["observations"]
+    return BuildResult(store, len(obs), int((obs["method"] != "cbs").sum()), len(frames["region_observations"]), seconds)
+
+
+__all__ = ["REGION_CODE", "BuildResult", "build_frames", "build_store", "validate_store"]

@@ -1,0 +1,168 @@
+"""Read access to the DuckDB store. The dashboard reads only through this class."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from data_loaders.config import store_path
+
+REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources"}
+
+
+class StoreUnavailable(RuntimeError):
+    """The store file is missing or unreadable; the message says how to rebuild it."""
+
+
+class Store:
+    """A read-only view of the store. Thread-safe: every query runs on its own cursor."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = store_path(path)
+        if not self.path.is_file():
+            raise StoreUnavailable(f"Er is nog geen datastore op {self.path}.")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+            tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        except duckdb.Error as err:
+            raise StoreUnavailable(f"De datastore {self.path} is beschadigd of onleesbaar ({type(err).__name__}).") from None
+        missing = REQUIRED_TABLES - tables
+        if missing:
+            raise StoreUnavailable(f"De datastore {self.path} is onvolledig (ontbreekt: {', '.join(sorted(missing))}).")
+        self.indicators = self.df("SELECT * FROM indicators")
+        self.regions = self.df("SELECT * FROM regions")
+        self.info = dict(self._con.execute("SELECT key, value FROM build_info").fetchall())
+
+    def df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
+        """Run a query on a fresh cursor and return a DataFrame."""
+        cur = self._con.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+    # --- catalogue -------------------------------------------------------------------------------
+    def indicator(self, indicator_id: str) -> dict[str, Any]:
+        """One catalogue row as a dict (KeyError when unknown)."""
+        rows = self.indicators[self.indicators["indicator_id"] == indicator_id]
+        if rows.empty:
+            raise KeyError(indicator_id)
+        return rows.iloc[0].to_dict()
+
+    def region_name(self, code: str) -> str:
+        """Name of a CBS region code (the code itself when unknown)."""
+        hit = self.regions.loc[self.regions["region_code"] == code, "name"]
+        return str(hit.iloc[0]) if len(hit) else code
+
+    def sources(self) -> pd.DataFrame:
+        """Every source table with title, periods and counts."""
+        return self.df("SELECT * FROM sources ORDER BY source_table")
+
+    # --- observations ----------------------------------------------------------------------------
+    def periods(self, indicator_id: str, level: str | None = None) -> list[int]:
+        """Periods with data for an indicator (at one level when given), ascending."""
+        sql = "SELECT DISTINCT period FROM observations WHERE indicator_id = ?"
+        params: list[Any] = [indicator_id]
+        if level:
+            sql += " AND region_level = ?"
+            params.append(level)
+        return sorted(int(p) for p in self.df(sql, params)["period"])
+
+    def level_values(self, indicator_id: str, level: str, period: int) -> pd.DataFrame:
+        """All areas of one level for one indicator and period, with names (current areas only)."""
+        return self.df(
+            """
+            SELECT o.region_code, r.name, o.value, o.period, o.method, o.coverage, o.source_table
+            FROM observations o JOIN regions r USING (region_code)
+            WHERE o.indicator_id = ? AND o.region_level = ? AND o.period = ? AND r.is_current
+            ORDER BY o.region_code
+            """,
+            [indicator_id, level, int(period)],
+        )
+
+    def values_for(self, indicator_id: str, codes: Sequence[str]) -> pd.DataFrame:
+        """Time series of one indicator for the given CBS codes."""
+        if not codes:
+            return pd.DataFrame(columns=["region_code", "period", "value", "method", "source_table"])
+        marks = ",".join("?" * len(codes))
+        return self.df(
+            f"""SELECT region_code, period, value, method, coverage, source_table FROM observations
+                WHERE indicator_id = ? AND region_code IN ({marks}) ORDER BY region_code, period""",
+            [indicator_id, *codes],
+        )
+
+    def latest_values(self, codes: Sequence[str], indicator_ids: Sequence[str]) -> pd.DataFrame:
+        """Latest period per indicator × code."""
+        if not codes or not indicator_ids:
+            return pd.DataFrame()
+        return self.df(
+            f"""
+            SELECT * FROM observations
+            WHERE region_code IN ({",".join("?" * len(codes))}) AND indicator_id IN ({",".join("?" * len(indicator_ids))})
+            QUALIFY period = max(period) OVER (PARTITION BY indicator_id, region_code)
+            """,
+            [*codes, *indicator_ids],
+        )
+
+    # --- regions (tien regio's, voorbeeldregio's) ------------------------------------------------
+    def region_values(self, region_id: str, delineation: str, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """All values (every period) for one region and delineation, optionally for some indicators."""
+        sql = "SELECT * FROM region_observations WHERE region_id = ? AND delineation = ?"
+        params: list[Any] = [region_id, delineation]
+        if indicator_ids:
+            sql += f" AND indicator_id IN ({','.join('?' * len(indicator_ids))})"
+            params += list(indicator_ids)
+        return self.df(sql + " ORDER BY indicator_id, period", params)
+
+    def region_members(self, region_id: str, delineation: str) -> list[str]:
+        """Gemeente codes of a region in one delineation."""
+        return self.df(
+            "SELECT gemeente_code FROM region_members WHERE region_id = ? AND delineation = ? ORDER BY 1",
+            [region_id, delineation],
+        )["gemeente_code"].tolist()
+
+    def corop_values(self, indicator_id: str, period: int) -> pd.Series:
+        """The 40 COROP values of one indicator and period (official or derived), indexed by code."""
+        frame = self.level_values(indicator_id, "CR", period)
+        return frame.set_index("region_code")["value"]
+
+    def nl_series(self, indicator_id: str) -> pd.DataFrame:
+        """The Netherlands' values over time for one indicator."""
+        return self.values_for(indicator_id, ["NL01"])
+
+    # --- data page --------------------------------------------------------------------------------
+    def extract(
+        self,
+        indicator_ids: Sequence[str],
+        levels: Sequence[str],
+        first_period: int,
+        last_period: int,
+        codes: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Rows for the download: every value with name, unit, source table, period and method."""
+        if not indicator_ids or not levels:
+            return pd.DataFrame()
+        sql = f"""
+            SELECT o.indicator_id, i.name_nl AS indicator, o.region_code, r.name AS regio, o.region_level,
+                   o.period, o.value, i.unit, o.source_table, s.title AS source_title, o.method, o.coverage
+            FROM observations o
+            JOIN indicators i USING (indicator_id)
+            JOIN regions r USING (region_code)
+            LEFT JOIN sources s ON s.source_table = o.source_table
+            WHERE o.indicator_id IN ({",".join("?" * len(indicator_ids))})
+              AND o.region_level IN ({",".join("?" * len(levels))})
+              AND o.period BETWEEN ? AND ?
+        """
+        params: list[Any] = [*indicator_ids, *levels, int(first_period), int(last_period)]
+        if codes:
+            sql += f" AND o.region_code IN ({','.join('?' * len(codes))})"
+            params += list(codes)
+        return self.df(sql + " ORDER BY o.indicator_id, o.region_level, o.region_code, o.period", params)
