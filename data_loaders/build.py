@@ -24,6 +24,10 @@ from data_loaders.catalogue import Catalogue, Source, load_catalogue
 from data_loaders.harmonise import REGION_CODE, DataError, level_of, tidy_from_raw
 
 CLASSIFICATION_TABLES = ("85385NED", "85755NED", "86059NED")
+# Tables whose gemeente codes define which former gemeenten exist (03759NED lists every gemeente valid in
+# each year since 2019). A GM code elsewhere that is in none of these is an error, not a new gemeente.
+GEMEENTE_REGISTERS = ("03759NED", *CLASSIFICATION_TABLES)
+BUNDLE_ONLY_LAYOUTS = ("rmbw_wide", "kwb_basis")
 CURRENT_CLASSIFICATION = "85755NED"
 AGGREGATE_LEVELS = ("CR", "PV", "LD", "NL")
 METHOD_LABELS = {
@@ -56,6 +60,15 @@ CREATE TABLE sources (
     source_table VARCHAR PRIMARY KEY, title VARCHAR, file VARCHAR, levels VARCHAR, period_type VARCHAR,
     first_period INTEGER, last_period INTEGER, n_observations BIGINT, note VARCHAR
 );
+CREATE TABLE region_defs (
+    region_id VARCHAR PRIMARY KEY, name VARCHAR, groups VARCHAR, default_delineation VARCHAR, notes VARCHAR,
+    sub_areas VARCHAR, sort_order INTEGER
+);
+CREATE TABLE region_delineations (
+    region_id VARCHAR, delineation VARCHAR, basis VARCHAR, source VARCHAR, confidence VARCHAR,
+    corop_codes VARCHAR, map_center_lat DOUBLE, map_center_lon DOUBLE, map_zoom DOUBLE
+);
+CREATE TABLE shapes (shape_key VARCHAR PRIMARY KEY, geojson VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 
@@ -218,15 +231,16 @@ def collect_observations(
     classifications: dict[str, pd.DataFrame] = {}
     names_seen: dict[str, str] = {}
     for table_id, src in catalogue.sources.items():
-        progress(f"{table_id} ({source.label(src)})")
-        raw = source.raw_table(src)
+        reader = _reader_for(source, src)
+        progress(f"{table_id} ({reader.label(src)})")
+        raw = reader.raw_table(src)
         if src.layout == "classification":
             classifications[table_id] = raw
         indicators = catalogue.for_source(table_id)
         if not indicators:
             continue
-        tidy = tidy_from_raw(raw, src, indicators, source.label(src))
-        if "region_name" in raw:
+        tidy = tidy_from_raw(raw, src, indicators, reader.label(src))
+        if "region_name" in raw and table_id in GEMEENTE_REGISTERS:
             pairs = raw[["region_code", "region_name"]].astype(str)
             for code, name in zip(pairs["region_code"].str.strip(), pairs["region_name"], strict=True):
                 if code.startswith("GM"):
@@ -236,12 +250,21 @@ def collect_observations(
     return obs, classifications, names_seen
 
 
-def _validate_codes(obs: pd.DataFrame, regions: pd.DataFrame) -> None:
+def _reader_for(source: RawSource, src: Source) -> RawSource:
+    """The live source has no StatLine table for RMBW and the KWB basis export: those come from the bundle."""
+    if source.name != "bundle" and src.layout in BUNDLE_ONLY_LAYOUTS:
+        return BundleSource(_bundle_dir())
+    return source
+
+
+def _validate_codes(obs: pd.DataFrame, regions: pd.DataFrame, labels: dict[str, str]) -> None:
     known = set(regions["region_code"])
     unknown = obs.loc[~obs["region_code"].isin(known), ["region_code", "source_table"]]
     if not unknown.empty:
         code, table = unknown.iloc[0]
-        raise DataError(f"{table}: regiocode {code} komt niet voor in de gebiedsindeling")
+        raise DataError(
+            f"{labels.get(table, table)}, kolom region_code: regiocode {code} komt niet voor in de gebiedsindeling"
+        )
 
 
 def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.DataFrame]:
@@ -254,7 +277,7 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         if table_id not in classifications:
             raise DataError(f"{table_id}: gebiedsindeling ontbreekt in de bron")
     regions = build_regions(classifications, names_seen)
-    _validate_codes(obs, regions)
+    _validate_codes(obs, regions, {t: _reader_for(source, s).label(s) for t, s in catalogue.sources.items()})
     obs["coverage"] = np.nan
 
     progress("afgeleide waarden (COROP, provincie, landsdeel, Nederland)")
@@ -295,7 +318,12 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
              "last_period": int(part["period"].max()) if len(part) else None,
              "n_observations": len(part), "note": src.note}
         )
+    progress("vormen (gemeente, COROP, provincie, regio-omtrekken)")
+    shapes, defs, delins = geo_frames(region_defs)
     return {
+        "region_defs": defs,
+        "region_delineations": delins,
+        "shapes": shapes,
         "indicators": ind,
         "regions": regions,
         "observations": observations,
@@ -303,6 +331,40 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         "region_members": members,
         "sources": pd.DataFrame(src_rows),
     }
+
+
+def geo_frames(region_defs: list) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Plotly-ready shapes per level and per region outline, and the region definitions, for the store."""
+    import json
+
+    from geo.shapes import map_view, plotly_geojson, region_outline, validate_shapes
+
+    shape_rows = []
+    for level in ("GM", "CR", "PV"):
+        validate_shapes(level)
+        shape_rows.append({"shape_key": level, "geojson": json.dumps(plotly_geojson(level), separators=(",", ":"))})
+    def_rows, delin_rows = [], []
+    for order, region in enumerate(region_defs):
+        def_rows.append(
+            {"region_id": region.id, "name": region.name, "groups": ",".join(region.groups),
+             "default_delineation": region.default_delineation, "notes": region.notes,
+             "sub_areas": json.dumps([{"id": a.id, "name": a.name, "gemeenten": list(a.gemeenten)}
+                                      for a in region.sub_areas]),
+             "sort_order": order}
+        )
+        for name, delin in region.delineations.items():
+            outline = region_outline(region.id, name)
+            shape_rows.append(
+                {"shape_key": f"outline:{region.id}:{name}", "geojson": json.dumps(outline, separators=(",", ":"))}
+            )
+            view = map_view(region.id, name, 700, 600)
+            delin_rows.append(
+                {"region_id": region.id, "delineation": name, "basis": delin.basis, "source": delin.source,
+                 "confidence": delin.confidence, "corop_codes": ",".join(delin.corop_codes),
+                 "map_center_lat": view["center"]["lat"], "map_center_lon": view["center"]["lon"],
+                 "map_zoom": view["zoom"]}
+            )
+    return pd.DataFrame(shape_rows), pd.DataFrame(def_rows), pd.DataFrame(delin_rows)
 
 
 def source_area(source: RawSource, catalogue: Catalogue) -> pd.DataFrame:

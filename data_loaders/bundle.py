@@ -15,7 +15,8 @@ REQUIRED_COLUMNS = {
     "long": ["region_code", "Perioden"],
     "rmbw_wide": ["gemeentecode", "jaar"],
     "kwb_basis": ["gemeentecode"],
-    "classification": ["jaar_indeling", "gemeentecode", "gemeentenaam", "corop_code", "provincie_code"],
+    "classification": ["jaar_indeling", "gemeentecode", "gemeentenaam", "corop_code", "corop_naam", "provincie_code",
+                       "provincie_naam", "landsdeel_code", "landsdeel_naam", "inwonertal"],
 }
 RENAMES = {
     "rmbw_wide": {"gemeentecode": "region_code", "jaar": "Perioden", "gemeentenaam": "region_name"},
@@ -28,7 +29,7 @@ def read_csv_strict(path: Path) -> pd.DataFrame:
     """Read a CSV as text, failing with one line that names the file and row for any defect.
 
     Catches: missing file, empty file, header without rows, invalid UTF-8, rows with the wrong number
-    of fields (a truncated or broken file). Adds ``_row`` (the line number in the file).
+    of fields and a last row without line end (a truncated or broken file). Adds ``_row`` (the line number).
     """
     name = path.name
     if not path.is_file():
@@ -41,6 +42,9 @@ def read_csv_strict(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise DataError(f"{name}, rij {line}: geen geldige UTF-8-tekst (verkeerde codering?)") from None
+    if not text.endswith(("\n", "\r")):
+        line = text.count("\n") + 1
+        raise DataError(f"{name}, rij {line}: bestand eindigt midden in een rij (afgekapt bestand?)")
     records = list(csv.reader(io.StringIO(text)))
     header = records[0]
     if len(records) < 2:

@@ -48,12 +48,16 @@ def _read(path: str) -> gpd.GeoDataFrame:
     return gdf.sort_values("statcode", ignore_index=True)
 
 
-def load_shapes(level: str) -> gpd.GeoDataFrame:
-    """GeoDataFrame (EPSG:4326) for ``GM``, ``CR`` or ``PV``, sorted by ``statcode`` (a copy)."""
+def _shape_path(level: str) -> str:
     path = data_dir() / "geo" / LEVELS[_check_level(level)][0]
     if not path.is_file():
         raise FileNotFoundError(f"grenzenbestand niet gevonden: {path} (zet BW_DATA_DIR naar de databundel)")
-    return _read(str(path)).copy()
+    return str(path)
+
+
+def load_shapes(level: str) -> gpd.GeoDataFrame:
+    """GeoDataFrame (EPSG:4326) for ``GM``, ``CR`` or ``PV``, sorted by ``statcode`` (a copy)."""
+    return _read(_shape_path(level)).copy()
 
 
 def validate_shapes(level: str) -> None:
@@ -93,10 +97,14 @@ def _rounded(geoms: Any) -> Any:
     return shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
 
 
-@lru_cache(maxsize=4)
 def plotly_geojson(level: str) -> dict[str, Any]:
     """FeatureCollection for ``go.Choroplethmap``: feature ``id`` = statcode, properties statcode/statnaam."""
-    gdf = load_shapes(level)
+    return _plotly_geojson(_shape_path(level))
+
+
+@lru_cache(maxsize=8)
+def _plotly_geojson(path: str) -> dict[str, Any]:
+    gdf = _read(path)
     geoms = _rounded(gdf.geometry.to_numpy())
     features = [
         {
@@ -129,11 +137,17 @@ def _drop_sliver_holes(geom: shapely.Geometry) -> shapely.Geometry:
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
+def _region_geometry(region_id: str, delineation: str | None) -> tuple[str, shapely.Geometry]:
+    """(resolved delineation, dissolved geometry) of a region."""
+    kind = get_region(region_id).delineation(delineation).kind
+    return kind, _dissolved(region_id, kind, _shape_path("GM"))
+
+
 @lru_cache(maxsize=64)
-def _region_geometry(region_id: str, delineation: str) -> shapely.Geometry:
+def _dissolved(region_id: str, kind: str, gm_path: str) -> shapely.Geometry:
     """Dissolved gemeenten, sliver holes removed, snapped to the output grid, exterior rings clockwise."""
-    codes = set(get_region(region_id).gemeenten(delineation))
-    gdf = load_shapes("GM")
+    codes = set(get_region(region_id).gemeenten(kind))
+    gdf = _read(gm_path)
     merged = _drop_sliver_holes(
         shapely.union_all(gdf.loc[gdf["statcode"].isin(codes), "geometry"].to_numpy())
     )
@@ -141,12 +155,16 @@ def _region_geometry(region_id: str, delineation: str) -> shapely.Geometry:
     return shapely.orient_polygons(snapped, exterior_cw=True)
 
 
-@lru_cache(maxsize=64)
 def region_outline(region_id: str, delineation: str | None = None) -> dict[str, Any]:
     """GeoJSON Feature with the dissolved gemeenten of a region (default delineation when None)."""
+    kind, _ = _region_geometry(region_id, delineation)
+    return _outline_feature(region_id, kind, _shape_path("GM"))
+
+
+@lru_cache(maxsize=64)
+def _outline_feature(region_id: str, kind: str, gm_path: str) -> dict[str, Any]:
     region = get_region(region_id)
-    kind = region.delineation(delineation).kind
-    geom = _rounded(_region_geometry(region_id, kind))
+    geom = _rounded(_dissolved(region_id, kind, gm_path))
     return {
         "type": "Feature",
         "id": region_id,
@@ -162,8 +180,7 @@ def region_outline(region_id: str, delineation: str | None = None) -> dict[str, 
 
 def region_bbox(region_id: str, delineation: str | None = None) -> tuple[float, float, float, float]:
     """``(min_lon, min_lat, max_lon, max_lat)`` of a region's delineation."""
-    kind = get_region(region_id).delineation(delineation).kind
-    minx, miny, maxx, maxy = shapely.bounds(_region_geometry(region_id, kind))
+    minx, miny, maxx, maxy = shapely.bounds(_region_geometry(region_id, delineation)[1])
     return float(minx), float(miny), float(maxx), float(maxy)
 
 

@@ -1,0 +1,83 @@
+"""Shared page furniture: store check, indicator picker, attribution footer, presentation CSS."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.components.fmt import fmt_num
+
+ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), open data onder CC BY 4.0."
+
+
+def require_store() -> bool:
+    """Show how to build the store when it is missing or broken; True when the store is usable."""
+    store, problem = data.store_or_none()
+    if store is not None:
+        return True
+    st.title("Brede Welvaart Regiodashboard")
+    st.error(f"De gegevens zijn nog niet beschikbaar. {problem}", icon=":material/database:")
+    st.markdown(
+        "Bouw de datastore uit de CBS-bundel en herlaad deze pagina:\n\n"
+        "```bash\npython -m data_loaders build\n```\n\n"
+        "De bundel wordt gezocht in `../shared/data` (of in `BW_DATA_DIR`); de store komt in "
+        "`data/brede_welvaart.duckdb` (of in `BW_STORE`). Het bouwen duurt minder dan een minuut."
+    )
+    return False
+
+
+def indicator_label(indicator_id: str) -> str:
+    """'Gezondheid · Levensverwachting bij geboorte'."""
+    cat = data.indicators()
+    row = cat.loc[indicator_id]
+    return f"{row['theme_name']} · {row['name_nl']}"
+
+
+def indicator_options(level: str | None = None) -> list[str]:
+    """Indicator ids ordered by theme, optionally only those with data at ``level``."""
+    cat = data.indicators()
+    if level:
+        cat = cat[cat["levels_in_store"].fillna("").str.split(",").map(lambda lv: level in lv)]
+    order = list(dict.fromkeys(data.indicators()["theme"]))
+    cat = cat.assign(_t=cat["theme"].map(order.index)).sort_values(["_t", "name_nl"])
+    return cat.index.tolist()
+
+
+def footer() -> None:
+    """Attribution and build date under every page."""
+    info = data.build_info()
+    st.caption(
+        f"{ATTRIBUTION} Datastore gebouwd op {info.get('built_at', '?')} uit bron ‘{info.get('source', '?')}’. "
+        "Afgeleide cijfers zijn als zodanig gemarkeerd, met hun methode."
+    )
+
+
+def value_with_unit(value: float | None, unit: str) -> str:
+    """'12,3 %' or 'geen data'."""
+    text = fmt_num(value, unit=unit)
+    return text if text == "geen data" else f"{text} {unit}"
+
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stSidebarNav"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1rem 2.2rem 0.5rem 2.2rem !important;
+  max-width: 100% !important; }
+html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
+.bw-title { font-size: 3.4rem; font-weight: 800; line-height: 1.05; margin: 0; color: #0b1f44; }
+.bw-sub { font-size: 1.5rem; color: #222; margin: .2rem 0 .3rem 0; }
+.bw-h2 { font-size: 1.7rem; font-weight: 700; margin: .6rem 0 .2rem 0; color: #0b1f44; }
+.bw-card { border-left: 12px solid #6b6b6b; background: #f3f5f9; padding: .45rem .9rem; margin-bottom: .55rem; }
+.bw-card .lbl { font-size: 1.25rem; font-weight: 600; color: #111; line-height: 1.2; }
+.bw-card .val { font-size: 2.9rem; font-weight: 800; color: #000; line-height: 1.1; }
+.bw-card .unit { font-size: 1.5rem; font-weight: 700; }
+.bw-card .cmp { font-size: 1.2rem; color: #111; }
+.bw-card.worse { border-left-color: #b35806; }
+.bw-card.better { border-left-color: #1b7837; }
+.bw-claim { font-size: 1.3rem; line-height: 1.3; margin: .2rem 0 .35rem 0; }
+.bw-note { font-size: 1.15rem; color: #222; }
+.stButton button { min-height: 3rem; padding: .4rem 1.2rem; border: 2px solid #0b1f44; }
+.stButton button p { font-size: 1.35rem !important; font-weight: 700; }
+</style>
+"""

@@ -1,0 +1,227 @@
+"""The documents' claims on the maps and beside the data (markers, schematic lines, outlined areas)."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+import streamlit as st
+from shapely.geometry import shape as to_shape
+
+from dashboard import data
+from dashboard.components.maps import outline_coords
+from dashboard.safety import safe_text
+
+CLAIM_COLOUR = "#762a83"  # purple: distinct from the blue-yellow value scale and the green/orange verdicts
+VERDICT_BADGE = {
+    "ondersteund": ":green[:material/check_circle: ondersteund]",
+    "niet ondersteund": ":orange[:material/cancel: niet ondersteund]",
+    "gemengd": ":violet[:material/contrast: gemengd]",
+    "niet toetsbaar met deze data": ":gray[:material/help: niet toetsbaar met deze data]",
+}
+VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "niet ondersteund": "#b35806", "gemengd": "#762a83"}
+
+
+@st.cache_data(show_spinner=False)
+def claims_and_documents() -> tuple[list[Any], dict[str, Any]]:
+    """All claims and the documents by file name (from seeds/*.yaml)."""
+    from seeds.claims import load_claims, load_documents
+
+    return load_claims(), {d.file: d for d in load_documents()}
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    return "<br>".join(textwrap.wrap(html.escape(text), width))
+
+
+@st.cache_data(show_spinner=False)
+def _feature_index() -> dict[str, dict[str, Any]]:
+    index: dict[str, dict[str, Any]] = {}
+    for level in ("GM", "CR", "PV"):
+        for feature in data.shape(level)["features"]:
+            index[feature["id"]] = feature
+    return index
+
+
+@st.cache_data(show_spinner=False)
+def area_anchor(codes: tuple[str, ...]) -> tuple[float, float] | None:
+    """A representative point (lon, lat) inside the union of the claim's areas."""
+    index = _feature_index()
+    geoms = [to_shape(index[c]["geometry"]) for c in codes if c in index]
+    if not geoms:
+        return None
+    point = shapely.union_all(geoms).representative_point()
+    return point.x, point.y
+
+
+def claim_hover(claim: Any, docs: dict[str, Any]) -> str:
+    """Hover text: paraphrase, document title and section (escaped)."""
+    doc = docs.get(claim.document)
+    title = doc.title if doc else claim.document
+    return (f"<b>{html.escape(claim.id)} · {html.escape(claim.kind)}</b><br>{_wrap(claim.paraphrase)}"
+            f"<br><i>{_wrap(title)}</i>")
+
+
+def add_claims_layer(fig: go.Figure, region_id: str | None) -> int:
+    """Add the claims (all, or those about one region) to a map figure; returns how many markers were drawn."""
+    claims, docs = claims_and_documents()
+    if region_id is not None:
+        claims = [c for c in claims if region_id in c.regions]
+    return draw_claims(fig, claims, docs)
+
+
+def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any]) -> int:
+    """Draw claims as markers (points and area anchors), schematic lines and outlined areas."""
+    index = _feature_index()
+    pts_lon, pts_lat, pts_text = [], [], []
+    line_lon: list[float | None] = []
+    line_lat: list[float | None] = []
+    area_lon: list[float | None] = []
+    area_lat: list[float | None] = []
+    for claim in claims:
+        loc = claim.location
+        hover = claim_hover(claim, docs)
+        if loc.type == "point":
+            pts_lon.append(loc.lon)
+            pts_lat.append(loc.lat)
+            pts_text.append(hover + f"<br>Locatie: {html.escape(loc.name)}")
+        elif loc.type == "line":
+            if line_lon:
+                line_lon.append(None)
+                line_lat.append(None)
+            line_lon += [t.lon for t in loc.towns]
+            line_lat += [t.lat for t in loc.towns]
+            mid = loc.towns[len(loc.towns) // 2]
+            pts_lon.append(mid.lon)
+            pts_lat.append(mid.lat)
+            pts_text.append(hover + "<br>(schematische lijn: " + html.escape(" – ".join(t.name for t in loc.towns)) + ")")
+        else:
+            codes = tuple(c for c in loc.codes if c != "NL01")
+            if not codes or len(codes) > 20:
+                continue  # national claims are listed, not drawn
+            for code in codes:
+                if code in index:
+                    lons, lats = outline_coords(index[code])
+                    if area_lon:
+                        area_lon.append(None)
+                        area_lat.append(None)
+                    area_lon += lons
+                    area_lat += lats
+            anchor = area_anchor(codes)
+            if anchor:
+                pts_lon.append(anchor[0])
+                pts_lat.append(anchor[1])
+                pts_text.append(hover)
+    if area_lon:
+        fig.add_trace(go.Scattermap(lon=area_lon, lat=area_lat, mode="lines", hoverinfo="skip", showlegend=False,
+                                    line={"color": CLAIM_COLOUR, "width": 1.5}, opacity=0.7, name="claimgebieden"))
+    if line_lon:
+        fig.add_trace(go.Scattermap(lon=line_lon, lat=line_lat, mode="lines", hoverinfo="skip", showlegend=False,
+                                    line={"color": CLAIM_COLOUR, "width": 4}, name="claimlijnen"))
+    if pts_lon:
+        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", hoverinfo="skip", showlegend=False,
+                                    marker={"size": 17, "color": "white"}, name="claims-rand"))
+        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", text=pts_text, showlegend=False,
+                                    hovertemplate="%{text}<extra></extra>", marker={"size": 12, "color": CLAIM_COLOUR},
+                                    name="claims"))
+    return len(pts_lon)
+
+
+def claim_evidence(claim: Any, delineation: str | None = None) -> pd.DataFrame:
+    """Evidence rows for a claim from the store: per region (or area code) × linked indicator, every period,
+    with the NL value, the rank among the 40 COROP areas and the indicator's direction."""
+    cat = data.indicators()
+    nl = data.nl_values().rename(columns={"value": "nl_value"})[["indicator_id", "period", "nl_value"]]
+    corop = data.corop_values_all()
+    defs = data.region_defs()
+    parts = []
+    targets: list[tuple[str, pd.DataFrame]] = []
+    for rid in claim.regions:
+        if rid in defs and rid != "nederland":
+            delin = delineation if delineation in defs[rid].delineations else defs[rid].default_delineation
+            targets.append((rid, data.region_values(rid, delin)))
+    if not targets:
+        for code in getattr(claim.location, "codes", ()):
+            if code != "NL01":
+                targets.append((code, _code_values(code)))
+    for target, vals in targets:
+        vals = vals[vals["indicator_id"].isin(claim.indicators) & vals["value"].notna()]
+        if vals.empty:
+            continue
+        vals = vals.merge(nl, on=["indicator_id", "period"], how="left")
+        vals["region_id"] = target
+        vals["direction"] = vals["indicator_id"].map(cat["direction"])
+        ranks, ns = [], []
+        for row in vals.itertuples():
+            pool = corop[(corop["indicator_id"] == row.indicator_id) & (corop["period"] == row.period)]["value"]
+            if pool.empty:
+                ranks.append(None)
+                ns.append(0)
+                continue
+            better = (pool < row.value).sum() if row.direction == "lower_is_better" else (pool > row.value).sum()
+            ranks.append(int(better) + 1)
+            ns.append(len(pool))
+        vals["rank"], vals["n_ranked"] = ranks, ns
+        parts.append(vals[["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked", "direction",
+                           "method", "source_table"]])
+    if not parts:
+        return pd.DataFrame(columns=["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked",
+                                     "direction", "method", "source_table"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _code_values(code: str) -> pd.DataFrame:
+    return data.get_store().df(
+        "SELECT indicator_id, period, value, method, source_table FROM observations WHERE region_code = ?", [code]
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def claim_verdict(claim_id: str, delineation: str | None = None) -> tuple[str, str, pd.DataFrame]:
+    """(label, Dutch explanation, evidence rows) for one claim, computed from the store."""
+    from seeds.verdict import verdict_for_claim
+
+    claims, _ = claims_and_documents()
+    claim = next(c for c in claims if c.id == claim_id)
+    evidence = claim_evidence(claim, delineation)
+    verdict = verdict_for_claim(claim, evidence)
+    return verdict.label, verdict.explanation_nl, evidence
+
+
+def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False) -> None:
+    """One claim: verdict, paraphrase, quote, source and the numbers behind the verdict."""
+    label, explanation, evidence = claim_verdict(claim.id, delineation)
+    doc = docs.get(claim.document)
+    if large:
+        colour = VERDICT_HTML_COLOUR.get(label, "#555555")
+        st.markdown(f"<div class='bw-claim'><b style='color:{colour}'>{html.escape(label)}</b> — "
+                    f"{html.escape(claim.paraphrase)}</div>", unsafe_allow_html=True)
+        return
+    with st.container(border=True):
+        st.markdown(f"**{VERDICT_BADGE.get(label, safe_text(label))}** · {safe_text(claim.paraphrase)}")
+        st.markdown(f"> “{safe_text(claim.quote)}”")
+        st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
+                   f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
+        if label != "niet toetsbaar met deze data" or not evidence.empty:
+            st.caption(safe_text(explanation))
+
+
+def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:
+    """The claims about one region with their verdicts."""
+    claims, docs = claims_and_documents()
+    mine = [c for c in claims if region_id in c.regions]
+    if not mine:
+        st.caption("De vijf documenten doen geen specifieke uitspraken over deze regio.")
+        return
+    testable = sorted(mine, key=lambda c: (not c.testable, not c.indicators, c.id))
+    limit = 5 if large else len(testable)
+    if not large:
+        st.caption(f"{len(mine)} claims over deze regio; het oordeel vergelijkt de gekoppelde CBS-indicatoren met NL.")
+    box = st.container(height=520) if not large and len(testable) > 3 else st.container()
+    with box:
+        for claim in testable[:limit]:
+            render_claim(claim, docs, delineation, large=large)

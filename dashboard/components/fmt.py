@@ -1,0 +1,75 @@
+"""Dutch number formatting and source labels."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+METHOD_NL = {
+    "cbs": "CBS-cijfer",
+    "derived:bevolkingsgewogen_gemiddelde": "afgeleid: bevolkingsgewogen gemiddelde van gemeenten",
+    "derived:bevolkingsgewogen_gemiddelde_van_medianen (benadering)": "afgeleid: gewogen gemiddelde van gemeentemedianen (benadering)",
+    "derived:oppervlaktegewogen_gemiddelde": "afgeleid: oppervlaktegewogen gemiddelde van gemeenten",
+    "derived:som": "afgeleid: som van gemeenten",
+    "derived:bevolkingsgewogen_gemiddelde_van_corop": "afgeleid: bevolkingsgewogen gemiddelde van COROP-gebieden",
+    "derived:som_van_corop": "afgeleid: som van COROP-gebieden",
+}
+
+
+def decimals_for(value: float | None, unit: str = "") -> int:
+    """Sensible number of decimals for a value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0
+    size = abs(value)
+    if unit in ("euro", "personen") or size >= 1000:
+        return 0
+    if size >= 100:
+        return 0 if "%" not in unit else 1
+    return 1
+
+
+def fmt_num(value: float | None, decimals: int | None = None, unit: str = "") -> str:
+    """12345.6 → '12.346'; 3.25 → '3,3'; NaN → 'geen data'."""
+    if value is None or pd.isna(value):
+        return "geen data"
+    d = decimals_for(float(value), unit) if decimals is None else decimals
+    text = f"{float(value):,.{d}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_signed(value: float | None, decimals: int = 1) -> str:
+    """Difference with an explicit ASCII sign (Streamlit's metric reads the sign for its arrow)."""
+    if value is None or pd.isna(value):
+        return "–"
+    if round(abs(float(value)), decimals) == 0:
+        return "±" + fmt_num(0.0, decimals)
+    sign = "+" if value > 0 else "-"
+    return sign + fmt_num(abs(float(value)), decimals)
+
+
+def method_nl(method: str | None) -> str:
+    """Dutch description of an observation's method."""
+    if not method:
+        return ""
+    return METHOD_NL.get(method, method)
+
+
+def source_label(source_table: str | None, period: int | None, method: str | None) -> str:
+    """'Bron: CBS 80305NED, 2023 (CBS-cijfer)'."""
+    table = "Regionale Monitor Brede Welvaart" if source_table == "RMBW" else source_table
+    return f"Bron: CBS {table}, {period} ({method_nl(method)})"
+
+
+def short_unit(unit: str) -> str:
+    """Compact unit for big numbers: '% van 18-plussers' → '%', 'x 1 000 euro' → 'k€', 'euro' → '€'."""
+    u = unit.strip()
+    if u.startswith("%"):
+        return "%"
+    if u.startswith("x 1 000 euro"):
+        return "k€"
+    if u.startswith("euro"):
+        return "€"
+    if u in ("jaren", "km"):
+        return u
+    return ""

@@ -1,0 +1,152 @@
+"""Plotly MapLibre figures (offline: ``white-bg`` style, no tiles) keyed on CBS codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.components.fmt import fmt_num, method_nl
+
+NL_VIEW = {"center": {"lat": 52.16, "lon": 5.29}, "zoom": 6.55}
+MISSING_COLOUR = "#d9d9d9"
+OUTLINE_COLOUR = "#1a1a1a"
+# Colour-blind-safe sequential scale (light = worse, dark blue = better once oriented by direction).
+SCALE = "YlGnBu"
+
+
+def colorscale_for(direction: str) -> str:
+    """Dark = better: reversed for lower-is-better indicators; neutral indicators use a plain blue ramp."""
+    if direction == "lower_is_better":
+        return SCALE + "_r"
+    if direction == "neutral":
+        return "Blues"
+    return SCALE
+
+
+def legend_title(unit: str, direction_nl: str) -> str:
+    """Colour-bar title with unit and reading direction."""
+    return f"{unit}<br><sub>{direction_nl}</sub>"
+
+
+def hover_text(frame: pd.DataFrame, unit: str, n_ranked: int, level_name: str, source: str) -> list[str]:
+    """Hover lines: name, value, rank, NL value, source, period, method."""
+    texts = []
+    for row in frame.itertuples(index=False):
+        rank = f"{int(row.rank)} van {n_ranked} ({level_name.lower()})" if pd.notna(row.rank) else "–"
+        texts.append(
+            f"<b>{row.name}</b> ({row.region_code})<br>"
+            f"{fmt_num(row.value, unit=unit)} {unit}<br>"
+            f"positie: {rank}<br>"
+            f"Nederland: {fmt_num(row.nl_value, unit=unit)} {unit}<br>"
+            f"<i>Bron: CBS {source}, {row.period}; {method_nl(row.method)}</i>"
+        )
+    return texts
+
+
+def choropleth(
+    geojson: dict[str, Any],
+    frame: pd.DataFrame,
+    *,
+    unit: str,
+    direction: str,
+    direction_nl: str,
+    level_name: str,
+    source: str,
+    view: dict[str, Any] | None = None,
+    height: int = 640,
+    faded_geojson: dict[str, Any] | None = None,
+    highlight_codes: Sequence[str] | None = None,
+) -> go.Figure:
+    """A choropleth of ``frame`` (region_code, name, value, rank, nl_value, period, method) with grey
+    'geen data' areas; optionally only ``highlight_codes`` coloured and a faded context layer below."""
+    codes_all = [f["id"] for f in geojson["features"]]
+    if highlight_codes is not None:
+        wanted = set(highlight_codes)
+        geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+        codes_all = [c for c in codes_all if c in wanted]
+    names = {f["id"]: f["properties"].get("statnaam", f["id"]) for f in geojson["features"]}
+    data = frame[frame["region_code"].isin(codes_all) & frame["value"].notna()]
+    missing = [c for c in codes_all if c not in set(data["region_code"])]
+    fig = go.Figure()
+    if faded_geojson is not None:
+        ids = [f["id"] for f in faded_geojson["features"]]
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=faded_geojson, locations=ids, z=[0] * len(ids), featureidkey="id",
+                colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False, marker_line_color="#bdbdbd",
+                marker_line_width=0.6, hoverinfo="skip", name="omgeving",
+            )
+        )
+    if missing:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+                colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]], showscale=False,
+                marker_line_color="white", marker_line_width=0.4, name="geen data",
+                text=[f"<b>{names.get(c, c)}</b> ({c})<br>geen data" for c in missing],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    if not data.empty:
+        n_ranked = int(frame["value"].notna().sum())
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson, locations=data["region_code"], z=data["value"], featureidkey="id",
+                colorscale=colorscale_for(direction), marker_line_color="white", marker_line_width=0.4,
+                colorbar={"title": {"text": legend_title(unit, direction_nl)}, "thickness": 14, "len": 0.7},
+                text=hover_text(data, unit, n_ranked, level_name, source),
+                hovertemplate="%{text}<extra></extra>", name="waarde",
+            )
+        )
+    view = view or NL_VIEW
+    fig.update_layout(
+        map={"style": "white-bg", "center": view["center"], "zoom": view["zoom"]},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=height,
+        showlegend=False,
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def add_outline(fig: go.Figure, lons: list[float | None], lats: list[float | None], name: str,
+                colour: str = OUTLINE_COLOUR, width: float = 2.2) -> None:
+    """Draw a region outline as map lines."""
+    fig.add_trace(
+        go.Scattermap(lon=lons, lat=lats, mode="lines", line={"color": colour, "width": width},
+                      name=name, hoverinfo="skip", showlegend=False)
+    )
+
+
+def outline_coords(feature: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
+    """Lon/lat lists (None-separated rings) of a GeoJSON Feature's polygon(s)."""
+    geom = feature["geometry"]
+    polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for polygon in polygons:
+        for ring in polygon:
+            if lons:
+                lons.append(None)
+                lats.append(None)
+            lons.extend(p[0] for p in ring)
+            lats.extend(p[1] for p in ring)
+    return lons, lats
+
+
+def base_map(geojson: dict[str, Any], view: dict[str, Any] | None = None, height: int = 600) -> go.Figure:
+    """Light-grey areas only: a quiet base for overlays such as the claims."""
+    ids = [f["id"] for f in geojson["features"]]
+    names = [f["properties"].get("statnaam", f["id"]) for f in geojson["features"]]
+    fig = go.Figure(
+        go.Choroplethmap(geojson=geojson, locations=ids, z=[0] * len(ids), featureidkey="id", text=names,
+                         colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]], showscale=False, marker_line_color="#9e9e9e",
+                         marker_line_width=0.8, hovertemplate="%{text}<extra></extra>")
+    )
+    view = view or NL_VIEW
+    fig.update_layout(map={"style": "white-bg", "center": view["center"], "zoom": view["zoom"]},
+                      margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=height, showlegend=False)
+    return fig

@@ -1,0 +1,183 @@
+"""Cached access to the store for the pages (the only module that opens it)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from data_loaders.config import store_path
+from data_loaders.store import Store, StoreUnavailable
+
+LEVEL_NAMES = {"GM": "Gemeente", "CR": "COROP-gebied", "PV": "Provincie", "LD": "Landsdeel", "NL": "Nederland"}
+DELINEATION_NAMES = {"corop": "COROP-indeling (CBS)", "beleid": "Beleidsregio"}
+KEY_INDICATORS = [
+    "levensverwachting",
+    "mediaan_inkomen",
+    "werkloosheid",
+    "tevredenheid_leven",
+    "ervaren_gezondheid",
+    "afstand_huisartsenpraktijk",
+    "afstand_ziekenhuis",
+]
+KEY_FACILITIES = [
+    "afstand_huisartsenpraktijk",
+    "afstand_huisartsenpost",
+    "afstand_apotheek",
+    "afstand_ziekenhuis",
+    "afstand_grote_supermarkt",
+    "afstand_basisschool",
+    "afstand_kinderdagverblijf",
+    "afstand_treinstation",
+    "afstand_overstapstation",
+    "afstand_bibliotheek",
+    "afstand_zwembad",
+    "afstand_podiumkunsten",
+]
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The shared read-only store (cached per server process and store path)."""
+    return _open_store(str(store_path()))
+
+
+def store_or_none() -> tuple[Store | None, str | None]:
+    """The store, or None and the reason when it is missing or broken."""
+    try:
+        return get_store(), None
+    except StoreUnavailable as err:
+        return None, str(err)
+
+
+@dataclass(frozen=True)
+class RegionDef:
+    """A region as the store describes it (from geo/regions.yaml at build time)."""
+
+    region_id: str
+    name: str
+    groups: tuple[str, ...]
+    default_delineation: str
+    notes: str
+    sub_areas: tuple[dict[str, Any], ...]
+    delineations: dict[str, dict[str, Any]]
+
+
+@st.cache_data(show_spinner=False)
+def region_defs() -> dict[str, RegionDef]:
+    """All regions by id, in the order of regions.yaml."""
+    store = get_store()
+    defs = store.df("SELECT * FROM region_defs ORDER BY sort_order")
+    delins = store.df("SELECT * FROM region_delineations")
+    out: dict[str, RegionDef] = {}
+    for row in defs.itertuples(index=False):
+        d = delins[delins["region_id"] == row.region_id]
+        out[row.region_id] = RegionDef(
+            region_id=row.region_id,
+            name=row.name,
+            groups=tuple(row.groups.split(",")),
+            default_delineation=row.default_delineation,
+            notes=row.notes or "",
+            sub_areas=tuple(json.loads(row.sub_areas or "[]")),
+            delineations={r["delineation"]: r for r in d.to_dict("records")},
+        )
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def shape(key: str) -> dict[str, Any]:
+    """A plotly-ready GeoJSON from the store: 'GM', 'CR', 'PV' or 'outline:<region>:<delineation>'."""
+    frame = get_store().df("SELECT geojson FROM shapes WHERE shape_key = ?", [key])
+    if frame.empty:
+        raise KeyError(key)
+    return json.loads(frame.iloc[0, 0])
+
+
+@st.cache_data(show_spinner=False)
+def indicators() -> pd.DataFrame:
+    """The catalogue as stored, indexed by indicator id."""
+    return get_store().indicators.set_index("indicator_id", drop=False)
+
+
+@st.cache_data(show_spinner=False)
+def regions_table() -> pd.DataFrame:
+    """All CBS areas (code, level, name, parents, population)."""
+    return get_store().regions.copy()
+
+
+@st.cache_data(show_spinner=False)
+def periods(indicator_id: str, level: str | None = None) -> list[int]:
+    """Periods with data."""
+    return get_store().periods(indicator_id, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def level_values(indicator_id: str, level: str, period: int) -> pd.DataFrame:
+    """Values of one level, with rank (1 = best) and the NL value of the same period."""
+    frame = get_store().level_values(indicator_id, level, period)
+    direction = indicators().loc[indicator_id, "direction"]
+    frame["rank"] = rank_values(frame["value"], direction)
+    nl = get_store().df(
+        "SELECT value FROM observations WHERE indicator_id = ? AND region_code = 'NL01' AND period = ?",
+        [indicator_id, int(period)],
+    )
+    frame["nl_value"] = float(nl.iloc[0, 0]) if len(nl) else np.nan
+    return frame
+
+
+def rank_values(values: pd.Series, direction: str) -> pd.Series:
+    """Rank 1 = best given the direction; neutral indicators rank from high to low."""
+    ascending = direction == "lower_is_better"
+    return values.rank(ascending=ascending, method="min").astype("Int64")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def region_values(region_id: str, delineation: str) -> pd.DataFrame:
+    """Every value for one region × delineation."""
+    return get_store().region_values(region_id, delineation)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def series(indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Time series for CBS codes."""
+    return get_store().values_for(indicator_id, list(codes))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def region_members(region_id: str, delineation: str) -> list[str]:
+    """Gemeente codes of a region."""
+    return get_store().region_members(region_id, delineation)
+
+
+@st.cache_data(show_spinner=False)
+def corop_stats() -> pd.DataFrame:
+    """Per indicator and period: the 40 COROP values' mean and standard deviation (for scaling)."""
+    return get_store().df(
+        """SELECT indicator_id, period, avg(value) AS mean, stddev_samp(value) AS sd, count(*) AS n
+           FROM observations WHERE region_level = 'CR' GROUP BY ALL"""
+    )
+
+
+@st.cache_data(show_spinner=False)
+def nl_values() -> pd.DataFrame:
+    """NL value per indicator and period."""
+    return get_store().df("SELECT indicator_id, period, value, method, source_table FROM observations WHERE region_code='NL01'")
+
+
+@st.cache_data(show_spinner=False)
+def corop_values_all() -> pd.DataFrame:
+    """All COROP values (for ranks)."""
+    return get_store().df("SELECT indicator_id, period, region_code, value FROM observations WHERE region_level='CR'")
+
+
+def build_info() -> dict[str, str]:
+    """When and from what the store was built."""
+    return get_store().info

@@ -1,0 +1,127 @@
+"""Nederland: choropleth of any indicator at gemeente, COROP or province level, with a ranking table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import common, data
+from dashboard.components import maps
+from dashboard.components.fmt import fmt_num, method_nl
+from dashboard.params import ViewParams, set_params
+
+LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
+DEFAULT_INDICATOR = "tevredenheid_leven"
+
+
+def national_figure(indicator_id: str, level: str, period: int, show_regions: bool, show_claims: bool):
+    """The national map figure (used by the page, the tests and the benchmark)."""
+    cat = data.indicators().loc[indicator_id]
+    frame = data.level_values(indicator_id, level, period)
+    fig = maps.choropleth(
+        data.shape(level), frame, unit=cat["unit"], direction=cat["direction"],
+        direction_nl=common_direction(cat["direction"]), level_name=data.LEVEL_NAMES[level],
+        source=_source_name(cat["source_table"]), height=680,
+    )
+    if show_regions:
+        for rid, region in data.region_defs().items():
+            if "tien" in region.groups:
+                lons, lats = maps.outline_coords(data.shape(f"outline:{rid}:{region.default_delineation}"))
+                maps.add_outline(fig, lons, lats, region.name)
+    if show_claims:
+        from dashboard.components.claims_layer import add_claims_layer
+
+        add_claims_layer(fig, region_id=None)
+    return fig, frame
+
+
+def common_direction(direction: str) -> str:
+    """Dutch reading aid for the legend."""
+    return {"higher_is_better": "hoger is beter", "lower_is_better": "lager is beter"}.get(direction, "geen richting")
+
+
+def _source_name(source_table: str) -> str:
+    return "Regionale Monitor Brede Welvaart" if source_table == "RMBW" else source_table
+
+
+def render() -> None:
+    """The page."""
+    if not common.require_store():
+        return
+    params = ViewParams()
+    st.title("Brede welvaart in Nederland")
+    st.caption("Kies een indicator, een niveau en een jaar. De tien regio's uit het SER-advies zijn omlijnd.")
+    level_codes = list(LEVELS)
+    level = params.choice("niveau", level_codes, "GM", "niveau")
+    options = common.indicator_options()
+    indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator")
+
+    with st.sidebar:
+        st.subheader("Weergave")
+        indicator_id = st.selectbox(
+            "Indicator", options, index=options.index(indicator_id), format_func=common.indicator_label,
+            key="nl_indicator",
+        )
+        available_levels = [lv for lv in level_codes if data.periods(indicator_id, lv)]
+        if level not in available_levels:
+            if params.get("niveau") is not None:
+                params.messages.append(f"Deze indicator is er niet op niveau {LEVELS[level].lower()}.")
+            level = available_levels[0]
+        level = st.radio("Niveau", available_levels, index=available_levels.index(level),
+                         format_func=LEVELS.get, horizontal=True, key="nl_level")
+        periods = data.periods(indicator_id, level)
+        default_period = periods[-1]
+        period = params.integer("jaar", periods, default_period, "periode")
+        period = st.select_slider("Jaar", periods, value=period, key="nl_period") if len(periods) > 1 else periods[0]
+        show_regions = st.toggle("Tien regio's omlijnen", value=True)
+        show_claims = st.toggle("Claims uit de documenten tonen", value=params.flag("claims"))
+    params.show_messages()
+    set_params(indicator=indicator_id, niveau=level, jaar=period, claims="1" if show_claims else None)
+
+    cat = data.indicators().loc[indicator_id]
+    fig, frame = national_figure(indicator_id, level, period, show_regions, show_claims)
+    n_values = int(frame["value"].notna().sum())
+    n_areas = len(data.shape(level)["features"])
+    st.markdown(
+        f"**{cat['name_nl']}** — {cat['unit']}, {period} · {common_direction(cat['direction'])} · "
+        f"{n_values} van {n_areas} {LEVELS[level].lower()} met een waarde (grijs = geen data)"
+    )
+    map_col, table_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "scrollZoom": True}, key="nl_map")
+        if cat["uncertain"]:
+            st.warning(f"Let op: {cat['uncertain']}", icon=":material/warning:")
+    with table_col:
+        nl_value = frame["nl_value"].iloc[0] if len(frame) else None
+        st.metric(f"Nederland, {period}", common.value_with_unit(nl_value, cat["unit"]))
+        table = ranking_table(frame, cat["unit"])
+        st.dataframe(
+            table, hide_index=True, width="stretch", height=520,
+            column_config={
+                "Positie": st.column_config.NumberColumn(format="%d"),
+                "Waarde": st.column_config.NumberColumn(format="%.1f", help=cat["unit"]),
+            },
+        )
+        methods = sorted({method_nl(m) for m in frame["method"].dropna()})
+        st.caption(f"Bron: CBS {_source_name(cat['source_table'])} ({cat['source_title']}), {period}. "
+                   f"Methode: {'; '.join(methods) or '–'}.")
+    common.footer()
+
+
+def ranking_table(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Sortable ranking (1 = best), one row per area, missing values last as 'geen data'."""
+    table = frame.sort_values(["rank", "name"], na_position="last")
+    return pd.DataFrame(
+        {
+            "Positie": table["rank"],
+            "Gebied": table["name"],
+            "Code": table["region_code"],
+            "Waarde": table["value"].round(2),
+            "Verschil met NL": (table["value"] - table["nl_value"]).round(2),
+            "Status": table["value"].map(lambda v: "" if pd.notna(v) else "geen data"),
+            "Methode": table["method"].map(method_nl),
+        }
+    )
+
+
+__all__ = ["national_figure", "ranking_table", "render", "fmt_num"]

@@ -1,0 +1,206 @@
+"""AppTest runs of every page, asserting real content against the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.components.fmt import fmt_num
+
+TIMEOUT = 90
+TEN_REGIONS = [
+    "noord-en-oost-groningen", "zuid-en-oost-drenthe", "zuid-limburg", "midden-limburg", "noord-limburg",
+    "zeeuws-vlaanderen", "kop-van-noord-holland", "achterhoek", "zuidoost-en-noord-fryslan", "twente",
+]
+
+
+@pytest.fixture(scope="module")
+def store_env(built_store: Path) -> Path:
+    """Point the dashboard at the session's store."""
+    os.environ["BW_STORE"] = str(built_store)
+    return built_store
+
+
+def _page(module: str) -> None:
+    import importlib
+
+    importlib.import_module(f"dashboard.views.{module}").render()
+
+
+def _region(region_id: str) -> None:
+    from dashboard.views.regio import render
+
+    render(region_id)
+
+
+def run_page(module: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(_page, args=(module,), default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def run_region(region_id: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(_region, args=(region_id,), default_timeout=TIMEOUT)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def plotly_charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def test_national_page_map_and_ranking(store_env: Path) -> None:
+    at = run_page("nederland", {"indicator": "werkloosheid", "niveau": "CR", "jaar": "2022"})
+    assert not at.exception
+    assert plotly_charts(at), "no map figure"
+    con = duckdb.connect(str(store_env), read_only=True)
+    n = con.execute("SELECT count(*) FROM observations WHERE indicator_id='werkloosheid' AND region_level='CR' "
+                    "AND period=2022").fetchone()[0]
+    nl = con.execute("SELECT value FROM observations WHERE indicator_id='werkloosheid' AND region_code='NL01' "
+                     "AND period=2022").fetchone()[0]
+    assert n == 40
+    table = at.dataframe[0].value
+    assert len(table) == n
+    assert list(table["Positie"].head(1)) == [1]
+    assert at.metric[0].value.startswith(fmt_num(nl))
+
+
+def test_national_page_gemeente_level_has_missing_marked(store_env: Path) -> None:
+    at = run_page("nederland", {"indicator": "tevredenheid_leven", "niveau": "GM"})
+    assert not at.exception
+    fig_json = plotly_charts(at)[0].proto.spec
+    assert "geen data" in fig_json  # grey 'geen data' trace for gemeenten without a survey value
+
+
+@pytest.mark.parametrize("region_id", TEN_REGIONS)
+def test_region_page_headlines_equal_store(store_env: Path, region_id: str) -> None:
+    at = run_region(region_id)
+    assert not at.exception, at.exception
+    assert plotly_charts(at), "no region map"
+    con = duckdb.connect(str(store_env), read_only=True)
+    default = con.execute("SELECT default_delineation FROM region_defs WHERE region_id=?", [region_id]).fetchone()[0]
+    expected = con.execute(
+        """SELECT indicator_id, value, period FROM region_observations
+           WHERE region_id=? AND delineation=? AND value IS NOT NULL
+           QUALIFY period = max(period) OVER (PARTITION BY indicator_id)""",
+        [region_id, default],
+    ).df().set_index("indicator_id")
+    metrics = {m.label: m.value for m in at.metric}
+    checked = 0
+    for iid in ("mediaan_inkomen", "werkloosheid", "levensverwachting"):
+        if iid not in expected.index:
+            continue
+        name = con.execute("SELECT name_nl FROM indicators WHERE indicator_id=?", [iid]).fetchone()[0]
+        period = int(expected.loc[iid, "period"])
+        label = f"{name} ({period})"
+        assert label in metrics, (label, list(metrics))
+        assert metrics[label].startswith(fmt_num(float(expected.loc[iid, "value"]))), (label, metrics[label])
+        checked += 1
+    assert checked >= 2
+
+
+def test_region_page_delineation_switch_via_url(store_env: Path) -> None:
+    at = run_region("achterhoek", {"afbakening": "beleid"})
+    assert not at.exception
+    assert any("Beleidsregio" in i.value for i in at.info)
+
+
+def test_voorbeeld_and_context_regions_render(store_env: Path) -> None:
+    for region_id in ("veenkolonien", "parkstad-limburg", "noord-nederland", "nederland"):
+        at = run_region(region_id)
+        assert not at.exception, (region_id, at.exception)
+        assert plotly_charts(at)
+
+
+def test_presentation_mode(store_env: Path) -> None:
+    at = run_region("twente", {"presentatie": "1"})
+    assert not at.exception
+    html = " ".join(m.value for m in at.markdown)
+    assert "bw-title" in html and "Twente" in html
+    assert sum("bw-card" in m.value for m in at.markdown) >= 4
+    assert [b.label for b in at.button][:2] == ["◀ vorige regio", "volgende regio ▶"]
+
+
+def test_compare_page(store_env: Path) -> None:
+    at = run_page("vergelijk", {"gebieden": "regio:twente,CR39,PV20", "thema": "arbeid_vrije_tijd"})
+    assert not at.exception
+    assert plotly_charts(at)
+    table = at.dataframe[0].value
+    assert {"Twente (regio)", "Zuid-Limburg (COROP)", "Groningen (provincie)", "Nederland"} <= set(table.columns)
+
+
+def test_data_page_rows_and_csv(store_env: Path) -> None:
+    params = {"indicatoren": "werkloosheid,mediaan_inkomen", "niveaus": "CR,NL", "van": "2015", "tot": "2020"}
+    at = run_page("data_export", params)
+    assert not at.exception
+    from dashboard.views import data_export
+
+    con = duckdb.connect(str(store_env), read_only=True)
+    n = con.execute("SELECT count(*) FROM observations WHERE indicator_id IN ('werkloosheid','mediaan_inkomen') "
+                    "AND region_level IN ('CR','NL') AND period BETWEEN 2015 AND 2020").fetchone()[0]
+    assert n == 2 * 41 * 6
+    assert any(f"**{n:,} rijen**".replace(",", ".") in m.value for m in at.markdown)
+    frame = con.execute("SELECT 1").df()  # keep the connection used
+    del frame
+    header = data_export.header_lines({"retrieved": "2026-01-01"}, "/data?x", n)
+    assert any("CC BY 4.0" in line for line in header)
+
+
+def test_over_and_claims_pages(store_env: Path) -> None:
+    at = run_page("over")
+    assert not at.exception
+    assert len(at.dataframe[0].value) >= 14  # every source table
+    at = run_page("claims")
+    assert not at.exception
+    assert plotly_charts(at)
+
+
+def test_missing_store_explains_rebuild(tmp_path: Path) -> None:
+    def script() -> None:
+        import os
+
+        os.environ["BW_STORE"] = os.environ["_MISSING_STORE"]
+        from dashboard.common import require_store
+
+        require_store()
+
+    os.environ["_MISSING_STORE"] = str(tmp_path / "nope.duckdb")
+    old = os.environ.get("BW_STORE")
+    try:
+        at = AppTest.from_function(script, default_timeout=TIMEOUT).run()
+    finally:
+        if old:
+            os.environ["BW_STORE"] = old
+    assert not at.exception
+    assert "python -m data_loaders build" in " ".join(m.value for m in at.markdown)
+
+
+def test_unknown_params_give_friendly_message(store_env: Path) -> None:
+    at = run_page("nederland", {"indicator": "<script>alert(1)</script>", "niveau": "XX", "jaar": "abc"})
+    assert not at.exception
+    messages = " ".join(i.value for i in at.info)
+    assert "Onbekende indicator" in messages and "<script>" not in messages
+
+
+def test_csv_flavours(store_env: Path) -> None:
+    from dashboard.views.data_export import EXPORT_COLUMNS, header_lines, to_csv
+
+    frame = pd.DataFrame([{c: None for c in EXPORT_COLUMNS}])
+    frame.loc[0, ["indicator_id", "indicator", "value", "unit", "method"]] = ["x", "=cmd()", 1.5, "%", "cbs"]
+    header = header_lines({"retrieved": "2026-11-22"}, "/data?a=b", 1)
+    std = to_csv(frame, "standard", header).decode("utf-8")
+    xl = to_csv(frame, "excel", header)
+    assert xl.startswith("\ufeff".encode())
+    xl_text = xl.decode("utf-8-sig")
+    data_std = [ln for ln in std.splitlines() if not ln.startswith("#")]
+    data_xl = [ln for ln in xl_text.splitlines() if not ln.startswith("#")]
+    assert data_std[0].split(",") == EXPORT_COLUMNS and data_xl[0].split(";") == EXPORT_COLUMNS
+    assert "1.5" in data_std[1] and "1,5" in data_xl[1]
+    assert "'=cmd()" in data_std[1]
