@@ -18,7 +18,7 @@ def _build(args: argparse.Namespace) -> int:
     from data_loaders.live import LiveSource, LiveSourceError
 
     store = store_path(args.store)
-    steps = len(load_catalogue().sources) + 3
+    steps = len(load_catalogue().sources) + 4  # sources, derived values, regions, shapes, write
     bar = tqdm(total=steps, desc="store bouwen", unit="stap", file=sys.stderr, disable=args.quiet)
 
     def progress(message: str) -> None:

@@ -37,6 +37,9 @@ UNTESTABLE = "niet toetsbaar met deze data"
 LABELS: tuple[str, ...] = (SUPPORTED, NOT_SUPPORTED, MIXED, UNTESTABLE)
 
 TOLERANCE = 0.02
+# When the evidence carries ``sd`` (the spread of the 40 COROP values in that period), differences are
+# measured in those standard deviations instead, the same scale as the dashboard's profile.
+SD_TOLERANCE = 0.25
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "region_id",
     "indicator_id",
@@ -86,14 +89,16 @@ VERDICT_RULE_NL = "\n\n".join(
         "bekijken elke combinatie van regio en indicator waarvoor cijfers zijn, zowel voor de regio als "
         "voor Nederland. Indicatoren zonder duidelijke goede richting (zoals bevolkingsomvang) tellen "
         "niet mee.",
-        "- Slechter/beter dan Nederland: we nemen het meest recente jaar en berekenen het relatieve "
-        "verschil met Nederland. Is dat kleiner dan 2%, dan noemen we de regio gelijk aan Nederland. "
-        "Anders bepaalt de richting van de indicator (hoger is beter of lager is beter) of de regio beter "
-        "of slechter scoort.\n"
+        "- Slechter/beter dan Nederland: we nemen het meest recente jaar en meten het verschil met "
+        "Nederland in standaardafwijkingen van de 40 COROP-gebieden in dat jaar (dezelfde schaal als het "
+        "profiel op de regiopagina's). Is het verschil kleiner dan 0,25 standaardafwijking, dan noemen we "
+        "de regio gelijk aan Nederland. Anders bepaalt de richting van de indicator (hoger is beter of "
+        "lager is beter) of de regio beter of slechter scoort. Zonder COROP-spreiding gebruiken we het "
+        "relatieve verschil met een drempel van 2%.\n"
         "- Verbeterend/verslechterend: we vergelijken het eerste en het laatste jaar met cijfers. Is de "
-        "afstand tot Nederland (in procenten van de Nederlandse waarde) minstens 2 procentpunt gunstiger "
-        "geworden, dan is de regio verbeterd; minstens 2 procentpunt ongunstiger: verslechterd; anders "
-        "gelijk gebleven.",
+        "afstand tot Nederland minstens 0,25 standaardafwijking (of, zonder spreiding, 2 procentpunt) "
+        "gunstiger geworden, dan is de regio verbeterd; evenveel ongunstiger: verslechterd; anders gelijk "
+        "gebleven.",
         "Wijzen alle combinaties in de richting van de claim, dan is de claim ondersteund; geen enkele: "
         "niet ondersteund; een deel: gemengd. 'Gelijk' telt niet als steun. Zonder verwachting, met "
         "alleen indicatoren zonder richting of zonder bruikbare cijfers is de claim niet toetsbaar met "
@@ -141,7 +146,15 @@ def _judge_pair(group: pd.DataFrame, expectation: str) -> dict[str, Any] | None:
         return None
     sign = _SIGN[data["direction"].iloc[0]]
     last = data.iloc[-1]
-    rel_last = _rel_diff(float(last["value"]), float(last["nl_value"]))
+    use_sd = "sd" in data and data["sd"].notna().all() and bool((data["sd"] > 0).all())
+    tolerance = SD_TOLERANCE if use_sd else TOLERANCE
+
+    def gap(r: pd.Series) -> float:
+        if use_sd:
+            return (float(r["value"]) - float(r["nl_value"])) / float(r["sd"])
+        return _rel_diff(float(r["value"]), float(r["nl_value"]))
+
+    rel_last = gap(last)
     row: dict[str, Any] = {
         "region_id": last["region_id"],
         "indicator_id": last["indicator_id"],
@@ -158,7 +171,7 @@ def _judge_pair(group: pd.DataFrame, expectation: str) -> dict[str, Any] | None:
         "n_ranked": _optional(last, "n_ranked"),
     }
     if expectation in ("worse_than_nl", "better_than_nl"):
-        if abs(rel_last) < TOLERANCE:
+        if abs(rel_last) < tolerance:
             outcome = "gelijk"
         else:
             outcome = "beter" if sign * rel_last > 0 else "slechter"
@@ -166,7 +179,7 @@ def _judge_pair(group: pd.DataFrame, expectation: str) -> dict[str, Any] | None:
         if data["period"].nunique() < 2:
             return None
         first = data.iloc[0]
-        rel_first = _rel_diff(float(first["value"]), float(first["nl_value"]))
+        rel_first = gap(first)
         change = sign * rel_last - sign * rel_first
         row.update(
             period_from=int(first["period"]),
@@ -174,7 +187,7 @@ def _judge_pair(group: pd.DataFrame, expectation: str) -> dict[str, Any] | None:
             nl_value_from=float(first["nl_value"]),
             gap_change=change,
         )
-        if abs(change) < TOLERANCE:
+        if abs(change) < tolerance:
             outcome = "gelijk"
         else:
             outcome = "verbeterd" if change > 0 else "verslechterd"
@@ -249,7 +262,7 @@ def _explain(label: str, expectation: str, rows: pd.DataFrame, n_agree: int) -> 
         f"{n_agree} van de {n} combinaties van regio en indicator met cijfers."
     )
     if n_equal:
-        text += f" {n_equal} combinatie(s) verschillen minder dan 2% en tellen als gelijk."
+        text += f" {n_equal} combinatie(s) liggen binnen de drempel (0,25 sd van de COROP-gebieden, of 2%) en tellen als gelijk."
     others = rows[~rows["agrees"]]
     if not others.empty:
         listed = "; ".join(

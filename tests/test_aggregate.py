@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -197,7 +195,7 @@ def test_rank_among() -> None:
     assert rank_among(values, None, higher_is_better=True) == (None, 4)
 
 
-def test_speed_100_indicators_20_periods_60_groups() -> None:
+def test_large_input_100_indicators_20_periods_60_groups() -> None:
     rng = np.random.default_rng(1)
     gemeenten = [f"GM{i:04d}" for i in range(342)]
     frame = pd.MultiIndex.from_product(
@@ -216,9 +214,5 @@ def test_speed_100_indicators_20_periods_60_groups() -> None:
     )
     pop = _pop({gm: {y: float(rng.integers(1000, 100000)) for y in range(2019, 2025)} for gm in gemeenten})
     how = {f"I{i:03d}": list(METHODS)[i % 4] for i in range(100)}
-    start = time.perf_counter()
-    out = aggregate_regions(frame, members, pop, how)
-    elapsed = time.perf_counter() - start
-    print(f"aggregate 100×20×60: {elapsed:.2f} s")
+    out = aggregate_regions(frame, members, pop, how)  # speed is measured by `python -m bench`, not here
     assert len(out) == 100 * 20 * 60
-    assert elapsed < 2.0

@@ -268,8 +268,9 @@ COMPARISONS = [
     Comparison("RMBW brutoarbeidsparticipatie vs 86088NED", "brutoarbeidsparticipatie_bw",
                "brutoarbeidsparticipatie", "store"),
     Comparison("RMBW hoogopgeleid vs 85525NED", "hoogopgeleid_bw", "hoogopgeleid", "store"),
+    # Not stored as derived (catalogue: aggregation none) because of this error; measured here to justify that.
     Comparison("RMBW mediaan vermogen vs 86007NED (benadering; euro → x 1 000 euro)", "mediaan_vermogen_bw",
-               "mediaan_vermogen", "store", "median_approx", scale=0.001),
+               "mediaan_vermogen", "reaggregate", "median_approx", scale=0.001),
     Comparison("86088NED werkloosheid GM→CR", "werkloosheid", "werkloosheid", "reaggregate"),
     Comparison("86088NED nettoarbeidsparticipatie GM→CR", "nettoarbeidsparticipatie", "nettoarbeidsparticipatie",
                "reaggregate"),
@@ -342,6 +343,7 @@ def _measure(obs: pd.DataFrame, regions: pd.DataFrame, comp: Comparison) -> Meas
             gm, official = gm[gm["period"] == latest], official[official["period"] == latest]
         derived = aggregate_regions(gm, membership, population, {comp.derived_id: comp.how})
         derived = derived.rename(columns={"group_code": "region_code"})[["region_code", "period", "value", "coverage"]]
+        derived = derived.assign(value=derived["value"] * comp.scale)
     both = derived.merge(official, on=["region_code", "period"], suffixes=("_d", "_o")).dropna(
         subset=["value_d", "value_o"])
     err = (both["value_d"] - both["value_o"]).abs()

@@ -13,6 +13,7 @@ import streamlit as st
 from shapely.geometry import shape as to_shape
 
 from dashboard import data
+from dashboard.components.fmt import fmt_num
 from dashboard.components.maps import outline_coords
 from dashboard.safety import safe_text
 
@@ -166,11 +167,12 @@ def claim_evidence(claim: Any, delineation: str | None = None) -> pd.DataFrame:
             ranks.append(int(better) + 1)
             ns.append(len(pool))
         vals["rank"], vals["n_ranked"] = ranks, ns
+        vals = vals.merge(data.corop_stats()[["indicator_id", "period", "sd"]], on=["indicator_id", "period"], how="left")
         parts.append(vals[["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked", "direction",
-                           "method", "source_table"]])
+                           "method", "source_table", "sd"]])
     if not parts:
         return pd.DataFrame(columns=["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked",
-                                     "direction", "method", "source_table"])
+                                     "direction", "method", "source_table", "sd"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -180,21 +182,45 @@ def _code_values(code: str) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def claim_verdict(claim_id: str, delineation: str | None = None) -> tuple[str, str, pd.DataFrame]:
-    """(label, Dutch explanation, evidence rows) for one claim, computed from the store."""
+@st.cache_data(show_spinner=False, max_entries=1024)
+def claim_verdict(claim_id: str, delineation: str | None = None, region_id: str | None = None
+                  ) -> tuple[str, str, pd.DataFrame]:
+    """(label, Dutch explanation, evidence rows) for one claim, computed from the store; with ``region_id``
+    only that region's evidence counts (the region pages judge a claim for the region on screen)."""
     from seeds.verdict import verdict_for_claim
 
     claims, _ = claims_and_documents()
     claim = next(c for c in claims if c.id == claim_id)
     evidence = claim_evidence(claim, delineation)
+    if region_id is not None and region_id in claim.regions:
+        evidence = evidence[evidence["region_id"] == region_id]
     verdict = verdict_for_claim(claim, evidence)
     return verdict.label, verdict.explanation_nl, evidence
 
 
-def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False) -> None:
+def evidence_lines(evidence: pd.DataFrame, limit: int = 4) -> list[str]:
+    """'Twente · Werkloosheid 2024: 3,6 (NL 3,7), positie 24/40' for the latest period of each pair."""
+    if evidence.empty:
+        return []
+    cat = data.indicators()
+    defs = data.region_defs()
+    latest = evidence.sort_values("period").groupby(["region_id", "indicator_id"], as_index=False).tail(1)
+    lines = []
+    for row in latest.head(limit).itertuples():
+        where = defs[row.region_id].name if row.region_id in defs else data.get_store().region_name(row.region_id)
+        unit = cat.loc[row.indicator_id, "unit"]
+        rank = f", positie {int(row.rank)}/{int(row.n_ranked)}" if pd.notna(row.rank) and row.n_ranked else ""
+        lines.append(f"{where} · {cat.loc[row.indicator_id, 'name_nl']} {int(row.period)}: "
+                     f"{fmt_num(row.value, unit=unit)} {unit} (NL {fmt_num(row.nl_value, unit=unit)}){rank}")
+    if len(latest) > limit:
+        lines.append(f"… en {len(latest) - limit} combinaties meer")
+    return lines
+
+
+def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False,
+                 region_id: str | None = None) -> None:
     """One claim: verdict, paraphrase, quote, source and the numbers behind the verdict."""
-    label, explanation, evidence = claim_verdict(claim.id, delineation)
+    label, explanation, evidence = claim_verdict(claim.id, delineation, region_id)
     doc = docs.get(claim.document)
     if large:
         colour = VERDICT_HTML_COLOUR.get(label, "#555555")
@@ -206,8 +232,11 @@ def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = Non
         st.markdown(f"> “{safe_text(claim.quote)}”")
         st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
                    f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
-        if label != "niet toetsbaar met deze data" or not evidence.empty:
+        if label != "niet toetsbaar met deze data":
             st.caption(safe_text(explanation))
+        lines = evidence_lines(evidence)
+        if lines:
+            st.caption("Wat de cijfers zeggen: " + " · ".join(safe_text(x) for x in lines) + ". Bron: CBS.")
 
 
 def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:
@@ -224,4 +253,4 @@ def render_region_claims(region_id: str, delineation: str, large: bool = False) 
     box = st.container(height=520) if not large and len(testable) > 3 else st.container()
     with box:
         for claim in testable[:limit]:
-            render_claim(claim, docs, delineation, large=large)
+            render_claim(claim, docs, delineation, large=large, region_id=region_id)

@@ -27,10 +27,13 @@ def render() -> None:
     with st.sidebar:
         st.subheader("Filter")
         sel_docs = st.multiselect("Document", doc_files, default=params.choices("document", doc_files, [], "document"),
-                                  format_func=lambda f: docs[f].title, key="cl_doc")
+                                  format_func=lambda f: docs[f].title, key="cl_doc",
+                                  placeholder="Alle documenten")
         sel_regions = st.multiselect("Regio", region_ids, default=params.choices("regio", region_ids, [], "regio"),
-                                     format_func=lambda r: defs[r].name if r in defs else r, key="cl_region")
-        sel_kinds = st.multiselect("Soort", kinds, default=params.choices("soort", kinds, [], "soort"), key="cl_kind")
+                                     format_func=lambda r: defs[r].name if r in defs else r, key="cl_region",
+                                     placeholder="Alle regio's")
+        sel_kinds = st.multiselect("Soort", kinds, default=params.choices("soort", kinds, [], "soort"), key="cl_kind",
+                                   placeholder="Alle soorten")
     params.show_messages()
     set_params(document=",".join(sel_docs) or None, regio=",".join(sel_regions) or None,
                soort=",".join(sel_kinds) or None)

@@ -74,10 +74,11 @@ def render() -> None:
     ids = params.choices("indicatoren", options, DEFAULT_INDICATORS, "indicatoren")
     levels = params.choices("niveaus", list(LEVELS), ["NL", "CR"], "niveaus")
     region_id = params.choice("regio", ["", *region_ids], "", "regio") or None
-    ids = st.multiselect("Indicatoren", options, default=ids, format_func=common.indicator_label, key="dl_ind")
+    ids = st.multiselect("Indicatoren", options, default=ids, format_func=common.indicator_label, key="dl_ind",
+                         placeholder="Kies indicatoren")
     c1, c2, c3 = st.columns([2, 2, 3])
     with c1:
-        levels = st.multiselect("Niveaus", list(LEVELS), default=levels, format_func=LEVELS.get, key="dl_lv")
+        levels = st.multiselect("Niveaus", list(LEVELS), default=levels, format_func=LEVELS.get, key="dl_lv", placeholder="Kies niveaus")
     with c2:
         region_id = st.selectbox("Alleen regio (optioneel)", [None, *region_ids], index=([None, *region_ids].index(region_id)),
                                  format_func=lambda r: "— heel Nederland —" if r is None else data.region_defs()[r].name,

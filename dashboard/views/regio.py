@@ -14,7 +14,7 @@ from dashboard.components import maps, summary
 from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, source_label
 from dashboard.params import ViewParams, set_params
 
-DEFAULT_MAP_INDICATOR = "tevredenheid_leven"
+DEFAULT_MAP_INDICATOR = "ervaren_gezondheid"
 DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "tevredenheid_leven"]
 PRESENTATION_KEYS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven",
                      "ervaren_gezondheid", "afstand_ziekenhuis"]
@@ -53,7 +53,7 @@ def _province_of(members: list[str]) -> str | None:
 
 
 def region_map(region_id: str, delineation: str, indicator_id: str, height: int = 560,
-               show_claims: bool = False, zoom_offset: float = -0.45) -> go.Figure:
+               show_claims: bool = False, zoom_offset: float = -0.6) -> go.Figure:
     """The region's gemeenten coloured for one indicator (latest period), outline on top, context faded."""
     region = data.region_defs()[region_id]
     members = data.region_members(region_id, delineation)
@@ -338,7 +338,7 @@ def render(region_id: str) -> None:
         all_ids = common.indicator_options()
         chosen = params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren")
         chosen = st.multiselect("Indicatoren", all_ids, default=chosen, format_func=common.indicator_label,
-                                max_selections=4, key=f"trends_{region_id}")
+                                max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
         for iid in chosen:
             st.plotly_chart(trend_figure(region_id, delineation, iid), width="stretch",
                             config={"displayModeBar": False}, key=f"trend_{region_id}_{iid}")

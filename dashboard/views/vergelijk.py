@@ -103,7 +103,7 @@ def render() -> None:
     with st.sidebar:
         st.subheader("Vergelijking")
         chosen = st.multiselect("Gebieden (2–6)", list(options), default=chosen, format_func=options.get,
-                                max_selections=6, key="cmp_areas")
+                                max_selections=6, key="cmp_areas", placeholder="Kies gebieden")
         theme = st.selectbox("Thema", theme_ids, index=theme_ids.index(theme),
                              format_func=dict(zip(themes["theme"], themes["theme_name"], strict=True)).get,
                              key="cmp_theme")

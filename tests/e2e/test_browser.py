@@ -1,0 +1,227 @@
+"""Every page of the real dashboard in headless Chromium: content visible, no errors, screenshots, CSV downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from tests.e2e.harness import (
+    MAP_CANVAS,
+    REGIONS,
+    PageWatch,
+    StreamlitServer,
+    exception_texts,
+    wait_charts_drawn,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+EXPORT_COLUMNS = ["indicator_id", "indicator", "region_code", "regio", "region_level", "period", "value", "unit",
+                  "source_table", "source_title", "method", "coverage"]
+PRESENTATION_VIEWPORT = {"width": 1920, "height": 1080}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """An overview page and what must be on it."""
+
+    name: str
+    path: str
+    title: str
+    has_map: bool = False
+    has_dataframe: bool = False
+
+
+OVERVIEWS = [
+    Overview("nederland", "/", "Brede welvaart in Nederland", has_map=True, has_dataframe=True),
+    Overview("vergelijk", "/vergelijk", "Regio's vergelijken", has_dataframe=True),
+    Overview("claims", "/claims", "Claims uit de vijf documenten", has_map=True),
+    Overview("data", "/data", "Data downloaden", has_dataframe=True),
+    Overview("over", "/over", "Over dit dashboard", has_dataframe=True),
+]
+
+
+@pytest.fixture(scope="module")
+def region_names(built_store: Path) -> dict[str, str]:
+    """Region id → display name, from the store the server reads."""
+    con = duckdb.connect(str(built_store), read_only=True)
+    try:
+        return dict(con.execute("SELECT region_id, name FROM region_defs").fetchall())
+    finally:
+        con.close()
+
+
+class Visit:
+    """One page of the app, with its error watch."""
+
+    def __init__(self, context: Any, server: StreamlitServer) -> None:
+        self.page = context.new_page()
+        self.watch = PageWatch(self.page)
+        self.server = server
+
+    def open(self, path: str, *, has_map: bool) -> Visit:
+        """Navigate and wait until the run is idle (and the map and every chart are drawn)."""
+        self.page.goto(self.server.url(path), wait_until="domcontentloaded")
+        self.settle(has_map=has_map)
+        return self
+
+    def settle(self, *, has_map: bool) -> None:
+        """Wait for an idle app, the map canvas (when expected) and drawn charts."""
+        wait_idle(self.page)
+        if has_map:
+            self.page.wait_for_selector(MAP_CANVAS, state="visible")
+        wait_charts_drawn(self.page)
+        wait_idle(self.page)
+
+    def assert_clean(self) -> None:
+        """No exception box, console error, page error or failed request."""
+        assert exception_texts(self.page) == [], f"exception op {self.page.url}"
+        problems = self.watch.all_problems()
+        assert problems == [], f"fouten op {self.page.url}:\n" + "\n".join(problems)
+
+    def visible(self, selector: str) -> int:
+        """Number of visible elements matching ``selector`` (at least one must be visible)."""
+        loc = self.page.locator(selector)
+        assert loc.first.is_visible(), f"{selector} niet zichtbaar op {self.page.url}"
+        return loc.count()
+
+    def h1(self) -> str:
+        """Text of the page title."""
+        self.visible("h1")
+        return self.page.locator("h1").first.inner_text().strip()
+
+    def screenshot(self, folder: Path, name: str) -> None:
+        """Viewport screenshot to ``folder/name.png``."""
+        self.page.screenshot(path=str(folder / f"{name}.png"))
+
+
+@pytest.fixture
+def visit(browser_context: Any, dashboard_server: StreamlitServer) -> Iterator[Visit]:
+    """A fresh page (own Streamlit session) for one test; closed afterwards."""
+    v = Visit(browser_context, dashboard_server)
+    try:
+        yield v
+    finally:
+        v.page.close()
+
+
+@pytest.mark.parametrize("spec", OVERVIEWS, ids=[o.name for o in OVERVIEWS])
+def test_overview_page(visit: Visit, screenshot_dir: Path, spec: Overview) -> None:
+    visit.open(spec.path, has_map=spec.has_map)
+    assert visit.h1() == spec.title
+    if spec.has_map:
+        visit.visible(MAP_CANVAS)
+    if spec.has_dataframe:
+        visit.visible('[data-testid="stDataFrame"]')
+    visit.screenshot(screenshot_dir, spec.name)
+    visit.assert_clean()
+
+
+def test_national_deep_link(visit: Visit, screenshot_dir: Path) -> None:
+    visit.open("/?indicator=werkloosheid&niveau=CR&jaar=2022", has_map=True)
+    assert visit.h1() == "Brede welvaart in Nederland"
+    visit.page.get_by_text("40 van 40 corop-gebieden met een waarde").wait_for()
+    visit.visible('[data-testid="stDataFrame"]')
+    assert "2022" in visit.page.locator('[data-testid="stMetric"]').first.inner_text()
+    visit.screenshot(screenshot_dir, "nederland_werkloosheid_CR_2022")
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize("region_id", REGIONS)
+def test_region_page(visit: Visit, screenshot_dir: Path, region_names: dict[str, str], region_id: str) -> None:
+    visit.open(f"/{region_id}", has_map=True)
+    assert visit.h1() == region_names[region_id]
+    visit.visible(MAP_CANVAS)
+    assert visit.visible('[data-testid="stMetric"]') >= 5, "te weinig kerncijfers"
+    assert visit.page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    visit.screenshot(screenshot_dir, region_id)
+    visit.assert_clean()
+
+
+def _presentation_title(visit: Visit) -> str:
+    visit.visible(".bw-title")
+    return visit.page.locator(".bw-title").first.inner_text().strip()
+
+
+@pytest.mark.parametrize("region_id", ["twente", "zuid-limburg"])
+def test_presentation_mode(visit: Visit, screenshot_dir: Path, region_names: dict[str, str], region_id: str) -> None:
+    visit.page.set_viewport_size(PRESENTATION_VIEWPORT)
+    visit.open(f"/{region_id}?presentatie=1", has_map=True)
+    assert _presentation_title(visit) == region_names[region_id]
+    assert visit.visible(".bw-card") >= 4, "te weinig grote kaarten"
+    visit.visible(MAP_CANVAS)
+    assert visit.page.locator('[data-testid="stSidebar"]').is_hidden(), "zijbalk hoort verborgen te zijn"
+    visit.visible("button:has-text('◀ vorige regio')")
+    visit.screenshot(screenshot_dir, f"presentatie_{region_id}")
+    visit.assert_clean()
+
+    visit.page.locator("button:has-text('volgende regio ▶')").click()
+    title = visit.page.locator(".bw-title").first
+    visit.page.wait_for_function(
+        "old => { const t = document.querySelector('.bw-title'); return t && t.innerText.trim() !== old; }",
+        arg=region_names[region_id],
+    )
+    visit.settle(has_map=True)
+    new_title = title.inner_text().strip()
+    assert new_title != region_names[region_id]
+    assert new_title in region_names.values()
+    next_id = next(r for r, n in region_names.items() if n == new_title)
+    assert f"/{next_id}" in visit.page.url and "presentatie=1" in visit.page.url
+    assert visit.visible(".bw-card") >= 4
+    visit.screenshot(screenshot_dir, f"presentatie_{region_id}_volgende")
+    visit.assert_clean()
+
+
+def _split_export(text: str, sep: str) -> tuple[list[str], list[list[str]]]:
+    lines = text.splitlines()
+    header = [ln for ln in lines if ln.startswith("#")]
+    body = [ln for ln in lines if not ln.startswith("#")]
+    assert lines[: len(header)] == header, "het commentaarblok hoort bovenaan te staan"
+    return header, list(csv.reader(io.StringIO("\n".join(body)), delimiter=sep))
+
+
+def _download(visit: Visit, label: str) -> bytes:
+    button = visit.page.locator('[data-testid="stDownloadButton"] button').filter(has_text=label)
+    assert button.count() == 1, f"downloadknop '{label}' niet gevonden"
+    with visit.page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    return Path(download.path()).read_bytes()
+
+
+def test_data_page_downloads(visit: Visit) -> None:
+    visit.open("/data", has_map=False)
+    assert visit.h1() == "Data downloaden"
+
+    standard = _download(visit, "CSV (standaard: UTF-8, komma)")
+    assert not standard.startswith(b"\xef\xbb\xbf")
+    header, rows = _split_export(standard.decode("utf-8"), ",")
+    assert any("CC BY 4.0" in line for line in header), header
+    assert rows[0] == EXPORT_COLUMNS
+    data_rows = rows[1:]
+    assert len(data_rows) > 10
+    assert all(len(r) == len(EXPORT_COLUMNS) for r in data_rows)
+    values = [r[EXPORT_COLUMNS.index("value")] for r in data_rows if r[EXPORT_COLUMNS.index("value")]]
+    assert values and all("," not in v for v in values)
+    float(values[0])
+
+    excel = _download(visit, "CSV voor Excel NL (puntkomma, decimale komma)")
+    assert excel.startswith(b"\xef\xbb\xbf"), "Excel-CSV hoort met een UTF-8 BOM te beginnen"
+    x_header, x_rows = _split_export(excel.decode("utf-8-sig"), ";")
+    assert any("CC BY 4.0" in line for line in x_header), x_header
+    assert x_rows[0] == EXPORT_COLUMNS
+    assert len(x_rows) == len(rows)
+    assert all(len(r) == len(EXPORT_COLUMNS) for r in x_rows[1:])
+    x_values = [r[EXPORT_COLUMNS.index("value")] for r in x_rows[1:] if r[EXPORT_COLUMNS.index("value")]]
+    assert any("," in v for v in x_values), "Excel-CSV hoort een decimale komma te gebruiken"
+    assert all("." not in v for v in x_values)
+    visit.assert_clean()
