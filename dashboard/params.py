@@ -46,7 +46,7 @@ class ViewParams:
         if not value:
             return list(default)
         items = [v for v in value.split(",") if v]
-        good = [v for v in items if v in allowed]
+        good = list(dict.fromkeys(v for v in items if v in allowed))  # a repeated entry would duplicate widget keys
         bad = [v for v in items if v not in allowed]
         if bad:
             self.messages.append(f"Onbekende {label} in de link genegeerd: {', '.join(_shown(b) for b in bad[:5])}.")

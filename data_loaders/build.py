@@ -440,9 +440,11 @@ def region_observations(
             cr_pop = population.merge(gm[["region_code", "corop_code"]], on="region_code")
             cr_pop = cr_pop.groupby(["corop_code", "period"], as_index=False)["population"].sum()
             cr_pop = cr_pop.rename(columns={"corop_code": "region_code"})
+            # Indicators that may be combined (plus those CBS publishes only down to COROP level, such as GDP
+            # per inhabitant); 'none' indicators with gemeente data (e.g. median wealth) are never combined.
             ids = [i.indicator_id for i in catalogue.indicators.values()
-                   if i.aggregation in ("weighted_mean", "median_approx", "sum", "none")
-                   and i.indicator_id != "bevolkingsdichtheid"]
+                   if i.aggregation in ("weighted_mean", "median_approx", "sum")
+                   or (i.aggregation == "none" and "GM" not in i.levels)]
             how = {i: ("sum" if catalogue.indicators[i].aggregation == "sum" else "weighted_mean") for i in ids}
             res = aggregate_regions(cr_obs[cr_obs["indicator_id"].isin(ids)][["indicator_id", "region_code", "period", "value"]],
                                     pd.DataFrame(corop_groups), cr_pop, how)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard.components.fmt import fmt_num, method_nl
 
-NL_VIEW = {"center": {"lat": 52.16, "lon": 5.29}, "zoom": 6.55}
+NL_VIEW = {"center": {"lat": 52.15, "lon": 5.2}, "zoom": 6.3}
 MISSING_COLOUR = "#d9d9d9"
 OUTLINE_COLOUR = "#1a1a1a"
 # Colour-blind-safe sequential scale (light = worse, dark blue = better once oriented by direction).

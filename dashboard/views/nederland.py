@@ -7,10 +7,11 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import maps
-from dashboard.components.fmt import fmt_num, method_nl
+from dashboard.components.fmt import fmt_num, method_nl, short_unit
 from dashboard.params import ViewParams, set_params
 
 LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
+LEVELS_IN_TEXT = {"GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 DEFAULT_INDICATOR = "tevredenheid_leven"
 
 
@@ -65,7 +66,7 @@ def render() -> None:
         available_levels = [lv for lv in level_codes if data.periods(indicator_id, lv)]
         if level not in available_levels:
             if params.get("niveau") is not None:
-                params.messages.append(f"Deze indicator is er niet op niveau {LEVELS[level].lower()}.")
+                params.messages.append(f"Deze indicator is er niet op niveau {LEVELS_IN_TEXT[level]}.")
             level = available_levels[0]
         level = st.radio("Niveau", available_levels, index=available_levels.index(level),
                          format_func=LEVELS.get, horizontal=True, key="nl_level")
@@ -84,7 +85,7 @@ def render() -> None:
     n_areas = len(data.shape(level)["features"])
     st.markdown(
         f"**{cat['name_nl']}** — {cat['unit']}, {period} · {common_direction(cat['direction'])} · "
-        f"{n_values} van {n_areas} {LEVELS[level].lower()} met een waarde (grijs = geen data)"
+        f"{n_values} van {n_areas} {LEVELS_IN_TEXT[level]} met een waarde (grijs = geen data)"
     )
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
@@ -93,7 +94,8 @@ def render() -> None:
             st.warning(f"Let op: {cat['uncertain']}", icon=":material/warning:")
     with table_col:
         nl_value = frame["nl_value"].iloc[0] if len(frame) else None
-        st.metric(f"Nederland, {period}", common.value_with_unit(nl_value, cat["unit"]))
+        st.metric(f"Nederland, {period}", f"{fmt_num(nl_value, unit=cat['unit'])} {short_unit(cat['unit'])}".strip(),
+                  help=f"Eenheid: {cat['unit']}")
         table = ranking_table(frame, cat["unit"])
         st.dataframe(
             table, hide_index=True, width="stretch", height=520,

@@ -336,7 +336,7 @@ def render(region_id: str) -> None:
     with trend_col:
         st.subheader("Ontwikkeling")
         all_ids = common.indicator_options()
-        chosen = params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren")
+        chosen = params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren")[:4]  # max_selections=4
         chosen = st.multiselect("Indicatoren", all_ids, default=chosen, format_func=common.indicator_label,
                                 max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
         for iid in chosen:
