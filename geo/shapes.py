@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from data_loaders.config import data_dir
+from geo.geojson import ring_lines
 from geo.regions import get_region, load_lookup
 
 LEVELS: dict[str, tuple[str, int]] = {
@@ -222,18 +223,7 @@ def outline_lines(
     region_id: str, delineation: str | None = None
 ) -> tuple[list[float | None], list[float | None]]:
     """Lon and lat lists of all rings of a region outline, ``None``-separated, for ``go.Scattermap`` lines."""
-    geom = region_outline(region_id, delineation)["geometry"]
-    polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for polygon in polygons:
-        for ring in polygon:
-            if lons:
-                lons.append(None)
-                lats.append(None)
-            lons.extend(pt[0] for pt in ring)
-            lats.extend(pt[1] for pt in ring)
-    return lons, lats
+    return ring_lines(region_outline(region_id, delineation)["geometry"])
 
 
 def codes_join_regions(

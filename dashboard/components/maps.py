@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.components.fmt import fmt_num, method_nl
+from geo.geojson import ring_lines
 
 NL_VIEW = {"center": {"lat": 52.15, "lon": 5.2}, "zoom": 6.3}
 MISSING_COLOUR = "#d9d9d9"
@@ -123,18 +124,7 @@ def add_outline(fig: go.Figure, lons: list[float | None], lats: list[float | Non
 
 def outline_coords(feature: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
     """Lon/lat lists (None-separated rings) of a GeoJSON Feature's polygon(s)."""
-    geom = feature["geometry"]
-    polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for polygon in polygons:
-        for ring in polygon:
-            if lons:
-                lons.append(None)
-                lats.append(None)
-            lons.extend(p[0] for p in ring)
-            lats.extend(p[1] for p in ring)
-    return lons, lats
+    return ring_lines(feature["geometry"])
 
 
 def base_map(geojson: dict[str, Any], view: dict[str, Any] | None = None, height: int = 600) -> go.Figure:
