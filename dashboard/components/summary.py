@@ -17,6 +17,13 @@ def latest(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("period").groupby("indicator_id", as_index=False).tail(1)
 
 
+def tone(score: float) -> str:
+    """'better', 'worse' or '' (comparable, or no spread to judge by) using the profile's threshold."""
+    if score is None or np.isnan(score):
+        return ""
+    return "better" if score >= EQUAL_Z else ("worse" if score <= -EQUAL_Z else "")
+
+
 def headline_rows(
     region_vals: pd.DataFrame,
     nl_vals: pd.DataFrame,
@@ -42,12 +49,15 @@ def headline_rows(
         nl_value = float(nl["value"].iloc[0]) if len(nl) else np.nan
         cr = corop_vals[(corop_vals["indicator_id"] == iid) & (corop_vals["period"] == period)]["value"].dropna()
         rank, n = rank_in(cr, float(last["value"]), meta["direction"])
+        sd = float(cr.std()) if len(cr) >= 10 else np.nan
+        diff = float(last["value"]) - nl_value if not np.isnan(nl_value) else np.nan
+        score = diff / sd * SIGN.get(meta["direction"], 0.0) if sd and not np.isnan(sd) else np.nan
         first = reg.iloc[0]
         rows.append(
             {
                 "indicator_id": iid, "name": meta["name_nl"], "unit": meta["unit"], "direction": meta["direction"],
                 "period": period, "value": float(last["value"]), "nl_value": nl_value,
-                "diff": float(last["value"]) - nl_value if not np.isnan(nl_value) else np.nan,
+                "diff": diff, "score": score,
                 "rank": rank, "n_ranked": n, "method": last["method"], "source_table": last["source_table"],
                 "coverage": last.get("coverage", np.nan),
                 "trend_from": int(first["period"]), "trend_delta": float(last["value"]) - float(first["value"]),

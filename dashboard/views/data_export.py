@@ -94,7 +94,7 @@ def render() -> None:
     query = {"indicatoren": ",".join(ids), "niveaus": ",".join(levels), "van": first, "tot": last}
     if region_id:
         query["regio"] = region_id
-    set_params(**query, regio=region_id)
+    set_params(**{**query, "regio": region_id})  # regio=None removes the key; **query may already hold it
     if not ids or not levels:
         st.info("Kies ten minste één indicator en één niveau.")
         return

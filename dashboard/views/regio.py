@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -373,7 +374,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     unsafe_allow_html=True)
     map_col, fig_col = st.columns([1, 1.15], gap="large")
     with map_col:
-        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.15)
+        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.4)
         fig.update_layout(font={"size": 18})
         st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"pmap_{region_id}")
         cat = data.indicators().loc[DEFAULT_MAP_INDICATOR]
@@ -386,8 +387,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
         grid = st.columns(2, gap="small")
         for i, row in enumerate(rows[:6]):
             diff = row["diff"]
-            sign = summary.SIGN.get(row["direction"], 0) * (diff if pd.notna(diff) else 0)
-            tone = "better" if sign > 0 else ("worse" if sign < 0 else "")
+            tone = summary.tone(row.get("score", np.nan))
             rank_text = f" · #{row['rank']} van {row['n_ranked']}" if row.get("rank") else ""
             with grid[i % 2]:
                 st.markdown(
@@ -400,7 +400,8 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                 )
         st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
         _claims_section(region_id, delineation, large=True)
-    st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan Nederland, oranje = slechter. "
+    st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan Nederland, oranje = slechter, "
+                "grijs = vergelijkbaar (minder dan 0,25 standaardafwijking van de 40 COROP-gebieden). "
                 "Positie onder 40 COROP-gebieden (1 = best).</div>", unsafe_allow_html=True)
     if st.button("Presentatiemodus verlaten", key="exit_presentation"):
         del st.query_params["presentatie"]
