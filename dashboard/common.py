@@ -26,11 +26,18 @@ def require_store() -> bool:
     return False
 
 
-def indicator_label(indicator_id: str) -> str:
-    """'Gezondheid · Levensverwachting bij geboorte'."""
+@st.cache_resource(show_spinner=False)
+def _labels() -> dict[str, str]:
     cat = data.indicators()
-    row = cat.loc[indicator_id]
-    return f"{row['theme_name']} · {row['name_nl']}"
+    return {
+        iid: f"{row.theme_name} · {row.name_nl}" + (" (Monitor Brede Welvaart)" if iid.endswith("_bw") else "")
+        for iid, row in zip(cat.index, cat.itertuples(), strict=True)
+    }
+
+
+def indicator_label(indicator_id: str) -> str:
+    """'Gezondheid · Levensverwachting bij geboorte' (RMBW twins of official indicators say so)."""
+    return _labels().get(indicator_id, indicator_id)
 
 
 def indicator_options(level: str | None = None) -> list[str]:

@@ -1,4 +1,9 @@
-"""Cached access to the store for the pages (the only module that opens it)."""
+"""Cached access to the store for the pages (the only module that opens it).
+
+Results are cached with ``st.cache_resource``: one shared, read-only object per argument set instead of a
+pickled copy per call (the catalogue alone was unpickled hundreds of times per page). Callers never modify
+them in place (pandas copy-on-write makes derived frames independent).
+"""
 
 from __future__ import annotations
 
@@ -71,7 +76,7 @@ class RegionDef:
     delineations: dict[str, dict[str, Any]]
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def region_defs() -> dict[str, RegionDef]:
     """All regions by id, in the order of regions.yaml."""
     store = get_store()
@@ -92,7 +97,7 @@ def region_defs() -> dict[str, RegionDef]:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def shape(key: str) -> dict[str, Any]:
     """A plotly-ready GeoJSON from the store: 'GM', 'CR', 'PV' or 'outline:<region>:<delineation>'."""
     frame = get_store().df("SELECT geojson FROM shapes WHERE shape_key = ?", [key])
@@ -101,25 +106,25 @@ def shape(key: str) -> dict[str, Any]:
     return json.loads(frame.iloc[0, 0])
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def indicators() -> pd.DataFrame:
     """The catalogue as stored, indexed by indicator id."""
     return get_store().indicators.set_index("indicator_id", drop=False)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def regions_table() -> pd.DataFrame:
     """All CBS areas (code, level, name, parents, population)."""
     return get_store().regions.copy()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def periods(indicator_id: str, level: str | None = None) -> list[int]:
     """Periods with data."""
     return get_store().periods(indicator_id, level)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def level_values(indicator_id: str, level: str, period: int) -> pd.DataFrame:
     """Values of one level, with rank (1 = best) and the NL value of the same period."""
     frame = get_store().level_values(indicator_id, level, period)
@@ -139,25 +144,25 @@ def rank_values(values: pd.Series, direction: str) -> pd.Series:
     return values.rank(ascending=ascending, method="min").astype("Int64")
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def region_values(region_id: str, delineation: str) -> pd.DataFrame:
     """Every value for one region × delineation."""
     return get_store().region_values(region_id, delineation)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def series(indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
     """Time series for CBS codes."""
     return get_store().values_for(indicator_id, list(codes))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def region_members(region_id: str, delineation: str) -> list[str]:
     """Gemeente codes of a region."""
     return get_store().region_members(region_id, delineation)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def corop_stats() -> pd.DataFrame:
     """Per indicator and period: the 40 COROP values' mean and standard deviation (for scaling)."""
     return get_store().df(
@@ -166,13 +171,13 @@ def corop_stats() -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def nl_values() -> pd.DataFrame:
     """NL value per indicator and period."""
     return get_store().df("SELECT indicator_id, period, value, method, source_table FROM observations WHERE region_code='NL01'")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def corop_values_all() -> pd.DataFrame:
     """All COROP values (for ranks)."""
     return get_store().df("SELECT indicator_id, period, region_code, value FROM observations WHERE region_level='CR'")

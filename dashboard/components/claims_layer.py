@@ -68,15 +68,16 @@ def claim_hover(claim: Any, docs: dict[str, Any]) -> str:
 
 
 def add_claims_layer(fig: go.Figure, region_id: str | None) -> int:
-    """Add the claims (all, or those about one region) to a map figure; returns how many markers were drawn."""
+    """Add the claims (all, or those about one region) to a map figure; returns how many markers were drawn.
+    On the national map areas get a marker only (their outlines would double the figure's size)."""
     claims, docs = claims_and_documents()
     if region_id is not None:
         claims = [c for c in claims if region_id in c.regions]
-    return draw_claims(fig, claims, docs)
+    return draw_claims(fig, claims, docs, outline_areas=region_id is not None)
 
 
-def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any]) -> int:
-    """Draw claims as markers (points and area anchors), schematic lines and outlined areas."""
+def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any], outline_areas: bool = True) -> int:
+    """Draw claims as markers (points and area anchors), schematic lines and (optionally) outlined areas."""
     index = _feature_index()
     pts_lon, pts_lat, pts_text = [], [], []
     line_lon: list[float | None] = []
@@ -104,7 +105,7 @@ def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any]) -> int:
             codes = tuple(c for c in loc.codes if c != "NL01")
             if not codes or len(codes) > 20:
                 continue  # national claims are listed, not drawn
-            for code in codes:
+            for code in codes if outline_areas else ():
                 if code in index:
                     lons, lats = outline_coords(index[code])
                     if area_lon:
@@ -217,6 +218,11 @@ def evidence_lines(evidence: pd.DataFrame, limit: int = 4) -> list[str]:
     return lines
 
 
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _evidence_lines_cached(claim_id: str, delineation: str | None, region_id: str | None) -> list[str]:
+    return evidence_lines(claim_verdict(claim_id, delineation, region_id)[2])
+
+
 def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False,
                  region_id: str | None = None) -> None:
     """One claim: verdict, paraphrase, quote, source and the numbers behind the verdict."""
@@ -234,7 +240,7 @@ def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = Non
                    f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
         if label != "niet toetsbaar met deze data":
             st.caption(safe_text(explanation))
-        lines = evidence_lines(evidence)
+        lines = _evidence_lines_cached(claim.id, delineation, region_id)
         if lines:
             st.caption("Wat de cijfers zeggen: " + " · ".join(safe_text(x) for x in lines) + ". Bron: CBS.")
 

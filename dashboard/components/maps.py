@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,19 +34,50 @@ def legend_title(unit: str, direction_nl: str) -> str:
     return f"{unit}<br><sub>{direction_nl}</sub>"
 
 
-def hover_text(frame: pd.DataFrame, unit: str, n_ranked: int, level_name: str, source: str) -> list[str]:
-    """Hover lines: name, value, rank, NL value, source, period, method."""
-    texts = []
-    for row in frame.itertuples(index=False):
-        rank = f"{int(row.rank)} van {n_ranked} ({level_name.lower()})" if pd.notna(row.rank) else "–"
-        texts.append(
-            f"<b>{row.name}</b> ({row.region_code})<br>"
-            f"{fmt_num(row.value, unit=unit)} {unit}<br>"
-            f"positie: {rank}<br>"
-            f"Nederland: {fmt_num(row.nl_value, unit=unit)} {unit}<br>"
-            f"<i>Bron: CBS {source}, {row.period}; {method_nl(row.method)}</i>"
-        )
-    return texts
+def _subset(geojson: dict[str, Any], codes: Sequence[str]) -> dict[str, Any]:
+    """Only the features with these ids, so that every feature is sent to the browser once."""
+    wanted = set(codes)
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
+
+def _bounds(feature: dict[str, Any]) -> tuple[float, float, float, float]:
+    lons, lats = ring_lines(feature["geometry"])
+    xs = [x for x in lons if x is not None]
+    ys = [y for y in lats if y is not None]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def view_bbox(view: dict[str, Any], width_px: int = 900, height_px: int = 800) -> tuple[float, float, float, float]:
+    """Approximate lon/lat box a MapLibre view shows (512 px tiles), generous so nothing at the edge is cut."""
+    deg_per_px = 360 / (512 * 2 ** view["zoom"])
+    half_w = width_px / 2 * deg_per_px
+    half_h = height_px / 2 * deg_per_px * math.cos(math.radians(view["center"]["lat"]))
+    lon, lat = view["center"]["lon"], view["center"]["lat"]
+    return lon - half_w, lat - half_h, lon + half_w, lat + half_h
+
+
+def features_in_view(geojson: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """Features whose bounding box meets the view (context layers need no far-away shapes)."""
+    x0, y0, x1, y1 = view_bbox(view)
+    keep = []
+    for feature in geojson["features"]:
+        fx0, fy0, fx1, fy1 = _bounds(feature)
+        if fx0 <= x1 and fx1 >= x0 and fy0 <= y1 and fy1 >= y0:
+            keep.append(feature)
+    return {"type": "FeatureCollection", "features": keep}
+
+
+def hover_data(frame: pd.DataFrame, unit: str, n_ranked: int) -> list[list[str]]:
+    """Per area: name, formatted value, rank text, method (customdata for a compact hovertemplate)."""
+    return [
+        [
+            str(row.name),
+            fmt_num(row.value, unit=unit),
+            f"{int(row.rank)} van {n_ranked}" if pd.notna(row.rank) else "–",
+            method_nl(row.method),
+        ]
+        for row in frame.itertuples(index=False)
+    ]
 
 
 def choropleth(
@@ -66,17 +99,18 @@ def choropleth(
     codes_all = [f["id"] for f in geojson["features"]]
     if highlight_codes is not None:
         wanted = set(highlight_codes)
-        geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
         codes_all = [c for c in codes_all if c in wanted]
     names = {f["id"]: f["properties"].get("statnaam", f["id"]) for f in geojson["features"]}
     data = frame[frame["region_code"].isin(codes_all) & frame["value"].notna()]
     missing = [c for c in codes_all if c not in set(data["region_code"])]
+    view = view or NL_VIEW
     fig = go.Figure()
     if faded_geojson is not None:
-        ids = [f["id"] for f in faded_geojson["features"]]
+        faded = features_in_view(faded_geojson, view)
+        ids = [f["id"] for f in faded["features"]]
         fig.add_trace(
             go.Choroplethmap(
-                geojson=faded_geojson, locations=ids, z=[0] * len(ids), featureidkey="id",
+                geojson=faded, locations=ids, z=[0] * len(ids), featureidkey="id",
                 colorscale=[[0, "#f2f2f2"], [1, "#f2f2f2"]], showscale=False, marker_line_color="#bdbdbd",
                 marker_line_width=0.6, hoverinfo="skip", name="omgeving",
             )
@@ -84,25 +118,33 @@ def choropleth(
     if missing:
         fig.add_trace(
             go.Choroplethmap(
-                geojson=geojson, locations=missing, z=[0] * len(missing), featureidkey="id",
+                geojson=_subset(geojson, missing), locations=missing, z=[0] * len(missing), featureidkey="id",
                 colorscale=[[0, MISSING_COLOUR], [1, MISSING_COLOUR]], showscale=False,
                 marker_line_color="white", marker_line_width=0.4, name="geen data",
-                text=[f"<b>{names.get(c, c)}</b> ({c})<br>geen data" for c in missing],
-                hovertemplate="%{text}<extra></extra>",
+                customdata=[[names.get(c, c)] for c in missing],
+                hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>geen data<extra></extra>",
             )
         )
     if not data.empty:
         n_ranked = int(frame["value"].notna().sum())
+        period = int(data["period"].iloc[0])
+        nl_value = data["nl_value"].iloc[0] if "nl_value" in data else None
         fig.add_trace(
             go.Choroplethmap(
-                geojson=geojson, locations=data["region_code"], z=data["value"], featureidkey="id",
-                colorscale=colorscale_for(direction), marker_line_color="white", marker_line_width=0.4,
+                geojson=_subset(geojson, data["region_code"]), locations=data["region_code"], z=data["value"],
+                featureidkey="id", colorscale=colorscale_for(direction), marker_line_color="white",
+                marker_line_width=0.4,
                 colorbar={"title": {"text": legend_title(unit, direction_nl)}, "thickness": 14, "len": 0.7},
-                text=hover_text(data, unit, n_ranked, level_name, source),
-                hovertemplate="%{text}<extra></extra>", name="waarde",
+                customdata=hover_data(data, unit, n_ranked),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]} " + html.escape(unit)
+                    + f"<br>positie: %{{customdata[2]}} ({html.escape(level_name.lower())})"
+                    + f"<br>Nederland: {fmt_num(nl_value, unit=unit)} {html.escape(unit)}"
+                    + f"<br><i>Bron: CBS {html.escape(source)}, {period}; %{{customdata[3]}}</i><extra></extra>"
+                ),
+                name="waarde",
             )
         )
-    view = view or NL_VIEW
     fig.update_layout(
         map={"style": "white-bg", "center": view["center"], "zoom": view["zoom"]},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},

@@ -15,8 +15,9 @@ LEVELS_IN_TEXT = {"GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 DEFAULT_INDICATOR = "tevredenheid_leven"
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
 def national_figure(indicator_id: str, level: str, period: int, show_regions: bool, show_claims: bool):
-    """The national map figure (used by the page, the tests and the benchmark)."""
+    """The national map figure and its data (cached; used by the page, the tests and the benchmark)."""
     cat = data.indicators().loc[indicator_id]
     frame = data.level_values(indicator_id, level, period)
     fig = maps.choropleth(

@@ -53,8 +53,9 @@ def _province_of(members: list[str]) -> str | None:
     return provs.mode().iloc[0] if len(provs) else None
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
 def region_map(region_id: str, delineation: str, indicator_id: str, height: int = 560,
-               show_claims: bool = False, zoom_offset: float = -0.6) -> go.Figure:
+               show_claims: bool = False, zoom_offset: float = -0.6, font_size: int | None = None) -> go.Figure:
     """The region's gemeenten coloured for one indicator (latest period), outline on top, context faded."""
     region = data.region_defs()[region_id]
     members = data.region_members(region_id, delineation)
@@ -77,6 +78,8 @@ def region_map(region_id: str, delineation: str, indicator_id: str, height: int 
         from dashboard.components.claims_layer import add_claims_layer
 
         add_claims_layer(fig, region_id=region_id)
+    if font_size:
+        fig.update_layout(font={"size": font_size})
     return fig
 
 
@@ -91,12 +94,18 @@ def _src(source_table: str) -> str:
 
 def headline_frame(region_id: str, delineation: str, indicator_ids: list[str]) -> pd.DataFrame:
     """Headline rows for a region (value, NL, difference, COROP rank, trend)."""
+    return _headline_frame(region_id, delineation, tuple(indicator_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _headline_frame(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
     return summary.headline_rows(
         data.region_values(region_id, delineation), data.nl_values(), data.corop_values_all(),
         data.indicators(), indicator_ids,
     )
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def profile_frame(region_id: str, delineation: str) -> pd.DataFrame:
     """The standardised broad-welfare profile."""
     return summary.profile(data.region_values(region_id, delineation), data.nl_values(), data.corop_stats(),
@@ -154,6 +163,17 @@ def profile_figure(prof: pd.DataFrame, height_per_bar: int = 19) -> go.Figure:
     return fig
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _profile_chart(region_id: str, delineation: str) -> go.Figure:
+    return profile_figure(profile_frame(region_id, delineation))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _facilities_chart(region_id: str, delineation: str) -> go.Figure:
+    return facilities_figure(facilities_frame(region_id, delineation))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def facilities_frame(region_id: str, delineation: str) -> pd.DataFrame:
     """Key facility distances: region (latest), NL (same year), region in its first year."""
     vals = data.region_values(region_id, delineation)
@@ -191,6 +211,7 @@ def facilities_figure(frame: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
 def trend_figure(region_id: str, delineation: str, indicator_id: str) -> go.Figure:
     """Region vs NL vs province over time for one indicator."""
     region = data.region_defs()[region_id]
@@ -321,7 +342,7 @@ def render(region_id: str) -> None:
         worse = int((prof["score"] <= -summary.EQUAL_Z).sum())
         st.markdown(f"**{better}** indicatoren beter dan NL, **{worse}** slechter, "
                     f"**{len(prof) - better - worse}** vergelijkbaar (van {len(prof)}).")
-        st.plotly_chart(profile_figure(prof), width="stretch", config={"displayModeBar": False},
+        st.plotly_chart(_profile_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
                         key=f"profile_{region_id}")
 
     fac_col, trend_col = st.columns(2, gap="medium")
@@ -331,7 +352,7 @@ def render(region_id: str) -> None:
         if fac.empty:
             st.info("Geen afstandsgegevens voor deze regio.")
         else:
-            st.plotly_chart(facilities_figure(fac), width="stretch", config={"displayModeBar": False},
+            st.plotly_chart(_facilities_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
                             key=f"fac_{region_id}")
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
     with trend_col:
@@ -374,8 +395,8 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     unsafe_allow_html=True)
     map_col, fig_col = st.columns([1, 1.15], gap="large")
     with map_col:
-        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.4)
-        fig.update_layout(font={"size": 18})
+        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.4,
+                         font_size=18)
         st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"pmap_{region_id}")
         cat = data.indicators().loc[DEFAULT_MAP_INDICATOR]
         st.markdown(f"<div class='bw-note'>Kaart: {html.escape(cat['name_nl'])} per gemeente "
