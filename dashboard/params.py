@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import streamlit as st
+
+from dashboard.safety import safe_text
 
 MAX_SHOWN = 40
 
@@ -13,7 +14,7 @@ MAX_SHOWN = 40
 def _shown(value: str) -> str:
     """A user-supplied value made safe to show: truncated and HTML-escaped."""
     value = "".join(ch for ch in str(value) if ch.isprintable())
-    return html.escape(value[:MAX_SHOWN] + ("…" if len(value) > MAX_SHOWN else ""))
+    return safe_text(value[:MAX_SHOWN] + ("…" if len(value) > MAX_SHOWN else ""))
 
 
 class ViewParams:
@@ -51,6 +52,12 @@ class ViewParams:
         if bad:
             self.messages.append(f"Onbekende {label} in de link genegeerd: {', '.join(_shown(b) for b in bad[:5])}.")
         return good or list(default)
+
+    def limited(self, values: list[str], limit: int, label: str) -> list[str]:
+        """At most ``limit`` values (widgets cap their selections), with a message when some were dropped."""
+        if len(values) > limit:
+            self.messages.append(f"Te veel {label} in de link; de eerste {limit} worden getoond.")
+        return values[:limit]
 
     def integer(self, key: str, allowed: Sequence[int], default: int, label: str) -> int:
         """An integer from ``allowed`` or the default."""

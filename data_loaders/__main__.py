@@ -7,7 +7,7 @@ import sys
 
 from tqdm import tqdm
 
-from data_loaders.config import data_dir, store_path
+from data_loaders.config import DUCKDB_OFFLINE, data_dir, store_path
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -55,7 +55,7 @@ def _info(args: argparse.Namespace) -> int:
     if not store.is_file():
         print(f"fout: geen store op {store}; bouw hem met: python -m data_loaders build", file=sys.stderr)
         return 1
-    con = duckdb.connect(str(store), read_only=True)
+    con = duckdb.connect(str(store), read_only=True, config=DUCKDB_OFFLINE)
     info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
     print(f"store: {store}\ngebouwd: {info.get('built_at')} uit bron '{info.get('source')}' {info.get('data_dir')}")
     themes = con.execute(

@@ -21,6 +21,7 @@ import pandas as pd
 
 from data_loaders.bundle import BundleSource
 from data_loaders.catalogue import Catalogue, Source, load_catalogue
+from data_loaders.config import DUCKDB_OFFLINE
 from data_loaders.harmonise import REGION_CODE, DataError, level_of, tidy_from_raw
 
 CLASSIFICATION_TABLES = ("85385NED", "85755NED", "86059NED")
@@ -471,7 +472,7 @@ def region_observations(
 
 def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str]) -> None:
     """Write all frames into a new DuckDB file at ``path`` (which must not exist)."""
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=DUCKDB_OFFLINE)
     try:
         con.execute(SCHEMA)
         for name, frame in frames.items():
@@ -488,7 +489,7 @@ def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str
 
 def validate_store(path: Path) -> dict[str, int]:
     """Sanity checks on a freshly written store; raises ``DataError`` on the first failure."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True, config=DUCKDB_OFFLINE)
     try:
         counts = {
             t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]

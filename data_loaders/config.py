@@ -37,3 +37,7 @@ def seeds_dir() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return (data_dir().parent / "seeds").resolve()
+
+
+# DuckDB must never reach the network (it would try to fetch extensions for unknown file formats).
+DUCKDB_OFFLINE = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}

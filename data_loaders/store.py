@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from data_loaders.config import store_path
+from data_loaders.config import DUCKDB_OFFLINE, store_path
 
 REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources"}
 
@@ -26,7 +26,7 @@ class Store:
         if not self.path.is_file():
             raise StoreUnavailable(f"Er is nog geen datastore op {self.path}.")
         try:
-            self._con = duckdb.connect(str(self.path), read_only=True)
+            self._con = duckdb.connect(str(self.path), read_only=True, config=DUCKDB_OFFLINE)
             tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         except duckdb.Error as err:
             raise StoreUnavailable(f"De datastore {self.path} is beschadigd of onleesbaar ({type(err).__name__}).") from None

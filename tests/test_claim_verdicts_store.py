@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_loaders.config import DUCKDB_OFFLINE
 from seeds.claims import load_claims
 from seeds.verdict import evidence_from_store, verdict_for_claim
 
@@ -19,7 +20,7 @@ def _claim():
 
 def test_verdict_on_real_data(built_store: Path) -> None:
     claim = _claim()
-    con = duckdb.connect(str(built_store), read_only=True)
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
     evidence = evidence_from_store(con, claim)
     verdict = verdict_for_claim(claim, evidence)
     assert not verdict.rows.empty
@@ -43,7 +44,7 @@ def test_verdict_changes_when_data_changes(built_store: Path, tmp_path: Path) ->
     claim = _claim()
     copy = tmp_path / "modified.duckdb"
     shutil.copy(built_store, copy)
-    con = duckdb.connect(str(copy))
+    con = duckdb.connect(str(copy), config=DUCKDB_OFFLINE)
     ids = ",".join(f"'{i}'" for i in claim.indicators)
     con.execute(
         f"UPDATE region_observations SET value = value * 0.5 WHERE region_id = 'noord-nederland' AND indicator_id IN ({ids})"

@@ -4,8 +4,9 @@ Properties, for every page and every query string:
 
 - the page runs without an exception and still shows its title (``st.title``, or the ``bw-title`` banner in
   presentation mode);
-- no rendered markdown / caption / notice contains a raw ``<script`` or a user value with raw ``<``/``>``
-  (values are shown HTML-escaped), and no ``javascript:`` link target.
+- no rendered markdown / caption / notice contains a raw ``<script``, a ``javascript:`` link target, or a user
+  value with raw ``<``, ``>`` or ``](`` in it (values must be shown HTML- and markdown-escaped, so a crafted
+  link cannot put HTML, a link or an image into a friendly notice).
 
 Each AppTest run costs ~0.3–2 s, so every page gets a small example budget (``EXAMPLES``) plus explicit
 ``@example`` s of the nastiest inputs; the whole file runs in roughly 1–2 minutes.
@@ -17,6 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -24,7 +26,7 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 90
-EXAMPLES = 10
+EXAMPLES = 8
 QueryValue = str | list[str]
 Query = dict[str, QueryValue]
 
@@ -206,7 +208,7 @@ def _user_items(query: Query) -> list[str]:
     return items
 
 
-_HTML_TOKEN = re.compile(r"[<>]")
+_RAW_TOKEN = re.compile(r"[<>]|\]\(")  # HTML tags, markdown links and images
 _JS_LINK = re.compile(r"\]\(\s*javascript:|href\s*=\s*['\"]?\s*javascript:", re.IGNORECASE)
 
 
@@ -223,7 +225,7 @@ def assert_safe(at: AppTest, query: Query, title: str, presentation: bool = Fals
         assert not _JS_LINK.search(text), text[:300]
     for item in _user_items(query):
         shown = "".join(ch for ch in item if ch.isprintable())[:30]  # what a notice could show, before escaping
-        if len(shown) >= 6 and _HTML_TOKEN.search(shown):
+        if len(shown) >= 6 and _RAW_TOKEN.search(shown):
             for text in texts:
                 assert shown not in text, f"user value echoed unescaped: {shown!r} in {text[:300]!r}"
 
@@ -304,7 +306,7 @@ def test_region_survives_hostile_urls(region_id: str, query: Query) -> None:
 
 # --- explicit checks of the friendly notice --------------------------------------------------------------------
 
-NOTICE_CASES: list[tuple[str, Query]] = [
+NOTICE_CASES: list[Any] = [
     ("nederland", {"indicator": "<script>alert(1)</script>"}),
     ("nederland", {"niveau": "gm"}),
     ("nederland", {"jaar": "-2022"}),
@@ -324,7 +326,12 @@ def _run_case(target: str, query: Query) -> AppTest:
     return run(_page, target, query)
 
 
-@pytest.mark.parametrize(("target", "query"), NOTICE_CASES, ids=[f"{t}-{next(iter(q))}" for t, q in NOTICE_CASES])
+def _case_id(case: Any) -> str:
+    target, query = case.values if hasattr(case, "values") else case
+    return f"{target}-{next(iter(query))}"
+
+
+@pytest.mark.parametrize(("target", "query"), NOTICE_CASES, ids=[_case_id(c) for c in NOTICE_CASES])
 def test_invalid_value_gives_dutch_notice(target: str, query: Query) -> None:
     at = _run_case(target, query)
     assert not at.exception
@@ -333,18 +340,16 @@ def test_invalid_value_gives_dutch_notice(target: str, query: Query) -> None:
     assert not any("<script" in n or "<img" in n or "<b>" in n for n in notices), notices
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: presentation mode (regio.render_presentation) never calls "
-                                       "params.show_messages(), so invalid URL values are dropped silently")
 def test_presentation_mode_gives_dutch_notice() -> None:
     at = run(_region, "veenkolonien", {"presentatie": "1", "afbakening": "<b>bogus</b>"})
     assert not at.exception
     assert any("in de link" in i.value for i in at.info)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dashboard/params.py _shown() HTML-escapes but does not markdown-escape, "
-                                       "so a URL value renders as a link/image inside st.info (use safety.safe_text)")
-@pytest.mark.parametrize("payload", ["[klik hier](https://evil.example)", "![x](https://evil.example/p.png)"])
+@pytest.mark.parametrize("payload", ["[klik hier](https://evil.example)", "![x](https://evil.example/p.png)",
+                                     "[x](javascript:alert(1))"])
 def test_markdown_payload_is_not_rendered_as_link(payload: str) -> None:
+    """dashboard/params.py ``_shown`` must markdown-escape too (``safety.safe_text``), not only HTML-escape."""
     at = run(_page, "nederland", {"indicator": payload})
     assert not at.exception
     notices = " ".join(i.value for i in at.info)

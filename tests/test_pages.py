@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components.fmt import fmt_num
+from data_loaders.config import DUCKDB_OFFLINE
 
 TIMEOUT = 90
 TEN_REGIONS = [
@@ -60,7 +61,7 @@ def test_national_page_map_and_ranking(store_env: Path) -> None:
     at = run_page("nederland", {"indicator": "werkloosheid", "niveau": "CR", "jaar": "2022"})
     assert not at.exception
     assert plotly_charts(at), "no map figure"
-    con = duckdb.connect(str(store_env), read_only=True)
+    con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
     n = con.execute("SELECT count(*) FROM observations WHERE indicator_id='werkloosheid' AND region_level='CR' "
                     "AND period=2022").fetchone()[0]
     nl = con.execute("SELECT value FROM observations WHERE indicator_id='werkloosheid' AND region_code='NL01' "
@@ -84,7 +85,7 @@ def test_region_page_headlines_equal_store(store_env: Path, region_id: str) -> N
     at = run_region(region_id)
     assert not at.exception, at.exception
     assert plotly_charts(at), "no region map"
-    con = duckdb.connect(str(store_env), read_only=True)
+    con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
     default = con.execute("SELECT default_delineation FROM region_defs WHERE region_id=?", [region_id]).fetchone()[0]
     expected = con.execute(
         """SELECT indicator_id, value, period FROM region_observations
@@ -142,7 +143,7 @@ def test_data_page_rows_and_csv(store_env: Path) -> None:
     assert not at.exception
     from dashboard.views import data_export
 
-    con = duckdb.connect(str(store_env), read_only=True)
+    con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
     n = con.execute("SELECT count(*) FROM observations WHERE indicator_id IN ('werkloosheid','mediaan_inkomen') "
                     "AND region_level IN ('CR','NL') AND period BETWEEN 2015 AND 2020").fetchone()[0]
     assert n == 2 * 41 * 6

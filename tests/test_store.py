@@ -21,7 +21,7 @@ import pytest
 
 from data_loaders import build
 from data_loaders.catalogue import load_catalogue
-from data_loaders.config import data_dir
+from data_loaders.config import DUCKDB_OFFLINE, data_dir
 from data_loaders.harmonise import DataError
 from data_loaders.store import Store
 from geo.aggregate import aggregate_regions
@@ -90,7 +90,7 @@ def bundle_expected(table: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def obs(built_store: Path) -> pd.DataFrame:
-    con = duckdb.connect(str(built_store), read_only=True)
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
     try:
         return con.execute("SELECT * FROM observations").df()
     finally:
@@ -463,7 +463,7 @@ class _FakeSource:
 @pytest.fixture(scope="module")
 def store_frames(built_store: Path) -> dict[str, pd.DataFrame]:
     """The built store's tables as frames, to feed ``build_store`` without re-reading the bundle."""
-    con = duckdb.connect(str(built_store), read_only=True)
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
     try:
         names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
         return {name: con.execute(f"SELECT * FROM {name}").df() for name in names if name != "build_info"}

@@ -304,6 +304,9 @@ def render(region_id: str) -> None:
         if st.button("Presentatiemodus", icon=":material/slideshow:", width="stretch"):
             st.query_params["presentatie"] = "1"
             st.rerun()
+    all_ids = common.indicator_options()
+    chosen = params.limited(params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren"), 4,
+                            "trendindicatoren")
     params.show_messages()
     set_params(afbakening=delineation if delineation != region.default_delineation else None, indicator=map_indicator)
 
@@ -357,8 +360,6 @@ def render(region_id: str) -> None:
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
     with trend_col:
         st.subheader("Ontwikkeling")
-        all_ids = common.indicator_options()
-        chosen = params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren")[:4]  # max_selections=4
         chosen = st.multiselect("Indicatoren", all_ids, default=chosen, format_func=common.indicator_label,
                                 max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
         for iid in chosen:
@@ -381,6 +382,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     """Large-type, high-contrast view for a 1920×1080 projector: map, six figures, claims, previous/next."""
     region = data.region_defs()[region_id]
     st.markdown(common.PRESENTATION_CSS, unsafe_allow_html=True)
+    params.show_messages()
     nav_l, title_col, nav_r = st.columns([1.2, 6, 1.2], vertical_alignment="center")
     with nav_l:
         if st.button("◀ vorige regio", key="prev"):

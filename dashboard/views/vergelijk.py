@@ -98,7 +98,7 @@ def render() -> None:
     options = area_options()
     themes = data.indicators().drop_duplicates("theme")[["theme", "theme_name"]]
     theme_ids = themes["theme"].tolist()
-    chosen = params.choices("gebieden", list(options), DEFAULT, "gebieden")[:6]  # multiselect max_selections=6
+    chosen = params.limited(params.choices("gebieden", list(options), DEFAULT, "gebieden"), 6, "gebieden")
     theme = params.choice("thema", theme_ids, "gezondheid", "thema")
     with st.sidebar:
         st.subheader("Vergelijking")

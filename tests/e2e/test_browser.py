@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from data_loaders.config import DUCKDB_OFFLINE
 from tests.e2e.harness import (
     MAP_CANVAS,
     REGIONS,
@@ -52,7 +53,7 @@ OVERVIEWS = [
 @pytest.fixture(scope="module")
 def region_names(built_store: Path) -> dict[str, str]:
     """Region id → display name, from the store the server reads."""
-    con = duckdb.connect(str(built_store), read_only=True)
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
     try:
         return dict(con.execute("SELECT region_id, name FROM region_defs").fetchall())
     finally:
@@ -88,9 +89,9 @@ class Visit:
         assert problems == [], f"fouten op {self.page.url}:\n" + "\n".join(problems)
 
     def visible(self, selector: str) -> int:
-        """Number of visible elements matching ``selector`` (at least one must be visible)."""
+        """Number of elements matching ``selector``; waits (bounded) until the first one is visible."""
         loc = self.page.locator(selector)
-        assert loc.first.is_visible(), f"{selector} niet zichtbaar op {self.page.url}"
+        loc.first.wait_for(state="visible", timeout=30_000)
         return loc.count()
 
     def h1(self) -> str:
@@ -195,12 +196,14 @@ def _download(visit: Visit, label: str) -> bytes:
         button.click()
     download = info.value
     assert download.failure() is None, download.failure()
+    wait_idle(visit.page)  # a download click reruns the script; let that run finish before the next click
     return Path(download.path()).read_bytes()
 
 
 def test_data_page_downloads(visit: Visit) -> None:
     visit.open("/data", has_map=False)
     assert visit.h1() == "Data downloaden"
+    selection = visit.page.url  # the page writes its selection into the URL
 
     standard = _download(visit, "CSV (standaard: UTF-8, komma)")
     assert not standard.startswith(b"\xef\xbb\xbf")
@@ -224,4 +227,5 @@ def test_data_page_downloads(visit: Visit) -> None:
     x_values = [r[EXPORT_COLUMNS.index("value")] for r in x_rows[1:] if r[EXPORT_COLUMNS.index("value")]]
     assert any("," in v for v in x_values), "Excel-CSV hoort een decimale komma te gebruiken"
     assert all("." not in v for v in x_values)
+    assert visit.page.url == selection, "de selectie hoort na het downloaden gelijk te blijven"
     visit.assert_clean()

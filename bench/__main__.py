@@ -1,0 +1,155 @@
+"""``python -m bench``: measure the dashboard, print a table with PASS/FAIL per budget, write ``bench/results.json``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.build import build_times
+from bench.common import BUDGETS, REPO_ROOT, RESULTS, format_table, median
+from tests.e2e.harness import chromium_available
+
+SERVER_SIDE_TIMEOUT_S = 600
+
+
+def _progress(message: str) -> None:
+    print(message, flush=True)
+
+
+def _server_side(store: Path, runs: int, baseline_runs: int, workdir: Path) -> dict[str, Any]:
+    """AppTest timings and figure sizes, in a separate process (clean imports and caches)."""
+    out = workdir / "server_side.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.server_side", "--store", str(store), "--out", str(out), "--runs", str(runs),
+         "--baseline-runs", str(baseline_runs)],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=SERVER_SIDE_TIMEOUT_S, check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.server_side mislukt (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: values.get(k) for k in keys}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement; exit 0 (or 1 with ``--strict`` when a budget fails)."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=5, help="herhalingen per meting (mediaan; standaard 5)")
+    parser.add_argument("--baseline-runs", type=int, default=3, help="herhalingen per meting van de naïeve variant (standaard 3)")
+    parser.add_argument("--builds", type=int, default=3, help="aantal store-builds (mediaan; standaard 3)")
+    parser.add_argument("--sessions", type=int, default=10, help="gelijktijdige browsersessies voor rss_mb_10")
+    parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--strict", action="store_true", help="exitcode 1 als een budget niet gehaald wordt")
+    args = parser.parse_args(argv)
+
+    began = time.perf_counter()
+    load_before = os.getloadavg()
+    results: dict[str, Any] = {}
+    baseline: dict[str, Any] = {"build_s": None}
+    diagnostics: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bw_bench_") as tmp:
+        workdir = Path(tmp)
+        store = workdir / "store" / "brede_welvaart.duckdb"
+        store.parent.mkdir()
+
+        _progress(f"1/4 store bouwen ({args.builds}×) …")
+        builds = build_times(store, args.builds)
+        results["build_s"] = median(builds)
+        diagnostics["build_runs_s"] = [round(b, 2) for b in builds]
+        _progress(f"  builds: {', '.join(f'{b:.1f} s' for b in builds)}")
+
+        _progress("2/4 server-side (AppTest) en figuurgroottes …")
+        side = _server_side(store, args.runs, args.baseline_runs, workdir)
+        for key in ("page_server_ms", "page_apptest_ms", "figure_kb"):
+            results[key] = side["current"][key]
+            baseline[key] = side["baseline"][key]
+        diagnostics["page_runs_ms"] = {"current": side["current"]["page_runs_ms"],
+                                       "baseline": side["baseline"]["page_runs_ms"]}
+        if "profile_region_top15" in side:
+            diagnostics["profile_region_top15"] = side["profile_region_top15"]
+
+        browser_keys = ("cold_start_s", "browser_map_s", "rss_mb_1", "rss_mb_10")
+        if args.no_browser or not chromium_available():
+            reason = "--no-browser" if args.no_browser else "/usr/bin/chromium ontbreekt"
+            _progress(f"3/4 en 4/4 browsermetingen overgeslagen ({reason})")
+            results.update(dict.fromkeys(browser_keys))
+            baseline.update(dict.fromkeys(browser_keys))
+        else:
+            from bench.browser import measure
+
+            def attempt(naive_variant: bool, runs: int) -> dict[str, Any]:
+                try:
+                    return measure(store, naive=naive_variant, runs=runs, sessions=args.sessions, log_dir=workdir,
+                                   progress=_progress)
+                except Exception as err:  # noqa: BLE001 - keep the other measurements; report what failed
+                    key = "baseline" if naive_variant else "current"
+                    diagnostics.setdefault("browser_errors", {})[key] = f"{type(err).__name__}: {err}"[:2000]
+                    _progress(f"  browsermeting ({key}) mislukt: {type(err).__name__}: {str(err)[:300]}")
+                    return {}
+
+            _progress("3/4 browser tegen de echte server …")
+            cur = attempt(False, args.runs)
+            _progress("4/4 browser tegen de naïeve server (caches elke run leeg, ruwe grenzen) …")
+            naive = attempt(True, args.baseline_runs)
+            results.update(_pick(cur, browser_keys))
+            baseline.update(_pick(naive, browser_keys))
+            diagnostics["browser"] = {"current": {k: v for k, v in cur.items() if k not in browser_keys},
+                                      "baseline": {k: v for k, v in naive.items() if k not in browser_keys}}
+
+    results["baseline"] = baseline
+    results["budgets"] = [b.check(results) for b in BUDGETS]
+    results["diagnostics"] = diagnostics
+    results["meta"] = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "cpus": os.cpu_count(), "runs": args.runs,
+        "baseline_browser_runs": args.baseline_runs, "sessions": args.sessions,
+        "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "duration_s": round(time.perf_counter() - began, 1),
+        "notes": {
+            "page_server_ms": "render() time inside an AppTest run, median after one warm-up; page_apptest_ms = wall of AppTest.run()",
+            "figure_kb": "plotly.io.to_json(fig) as st.plotly_chart sends it; 1 KB = 1024 B; national map = default "
+                         "indicator, latest period, ten regions outlined; region maps = page default (claims on)",
+            "browser_map_s": "navigation start → visible MapLibre canvas, new page in a warm browser context",
+            "rss": "peak RSS (MB = 10^6 B) of the server process and children while the sessions load their map",
+            "baseline": "naive variant: caches cleared at every run and unsimplified 6-decimal boundaries; no naive build",
+        },
+    }
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    print()
+    print(format_table(results))
+    if "profile_region_top15" in diagnostics:
+        print("\nregiopagina boven budget — cProfile (top 15, cumulatief) van één warme run:")
+        print("\n".join(diagnostics["profile_region_top15"]))
+    if "browser" in diagnostics:
+        print("\nbrowser: moment van het grootste websocketbericht (de kaartfiguur) vs. zichtbare kaart (mediaan):")
+        for kind, info in diagnostics["browser"]["current"].get("browser_breakdown", {}).items():
+            total = results["browser_map_s"].get(kind)
+            print(f"  {kind:<13} figuur binnen na {info['figure_frame_s']:.2f} s ({info['figure_frame_kb']:.0f} KB), "
+                  f"kaart zichtbaar na {total:.2f} s → {total - info['figure_frame_s']:.2f} s in de browser")
+    profile = diagnostics.get("browser", {}).get("current", {}).get("browser_cpu_profile")
+    if profile:
+        print(f"\nbrowser boven budget — JS-CPU-profiel van één laadbeurt ({profile['page']}), top op eigen tijd:")
+        print("\n".join(profile["top"]))
+    print(f"\nduur {results['meta']['duration_s']:.0f} s · load {load_before[0]:.1f} → {os.getloadavg()[0]:.1f} · "
+          f"resultaten in {args.out.relative_to(REPO_ROOT) if args.out.is_relative_to(REPO_ROOT) else args.out}")
+    failed = [b for b in results["budgets"] if b["status"] == "FAIL"]
+    return 1 if (args.strict and failed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

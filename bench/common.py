@@ -1,0 +1,111 @@
+"""Budgets, statistics and the results table shared by the benchmark modules."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+RESULTS = BENCH_DIR / "results.json"
+
+REGION_PAGE = "twente"
+# page name (as in the URL) → AppTest target: a module in dashboard.views, or "regio:<id>"
+SERVER_PAGES = {"nederland": "nederland", REGION_PAGE: f"regio:{REGION_PAGE}", "vergelijk": "vergelijk", "data": "data_export"}
+BROWSER_PATHS = {"national": "/", "region": f"/{REGION_PAGE}", "presentation": f"/{REGION_PAGE}?presentatie=1"}
+RAW_GEO = {"GM": "gemeente_2024.geojson", "CR": "coropgebied_2024.geojson", "PV": "provincie_2024.geojson"}
+
+
+def median(values: Iterable[float]) -> float | None:
+    """Median, or None for no values."""
+    vals = [v for v in values if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def ratio(current: float | None, baseline: float | None) -> float | None:
+    """baseline / current (how many times better the current variant is), or None."""
+    if current in (None, 0) or baseline is None:
+        return None
+    return baseline / current
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A limit on one measured value."""
+
+    name: str
+    key: str
+    sub: str | None
+    limit: float
+    unit: str
+
+    def value(self, results: Mapping[str, Any]) -> float | None:
+        """The measured value this budget applies to."""
+        val = results.get(self.key)
+        if self.sub is not None:
+            val = (val or {}).get(self.sub)
+        return val
+
+    def check(self, results: Mapping[str, Any]) -> dict[str, Any]:
+        """PASS/FAIL (or 'n/a' when not measured)."""
+        val = self.value(results)
+        status = "n/a" if val is None else ("PASS" if val <= self.limit else "FAIL")
+        return {"budget": self.name, "key": self.key + (f"[{self.sub}]" if self.sub else ""), "value": val,
+                "limit": self.limit, "unit": self.unit, "status": status}
+
+
+BUDGETS = [
+    Budget("warme server-run regiopagina", "page_server_ms", REGION_PAGE, 250, "ms"),
+    Budget("browser navigatie→kaart (landelijk)", "browser_map_s", "national", 3.0, "s"),
+    Budget("browser navigatie→kaart (regio)", "browser_map_s", "region", 3.0, "s"),
+    Budget("browser navigatie→kaart (presentatie)", "browser_map_s", "presentation", 3.0, "s"),
+    Budget("gemeentekaart-figuur", "figure_kb", "GM", 400, "KB"),
+    Budget("store bouwen", "build_s", None, 60, "s"),
+    Budget("RSS met 10 sessies", "rss_mb_10", None, 1000, "MB"),
+]
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit in ("ms", "KB", "MB"):
+        return f"{value:,.0f} {unit}".replace(",", " ")
+    return f"{value:.2f} {unit}"
+
+
+def table_rows(results: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(metric, current, baseline, ratio) rows for every measured value."""
+    base = results.get("baseline") or {}
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(label: str, cur: float | None, bas: float | None, unit: str) -> None:
+        r = ratio(cur, bas)
+        rows.append((label, _fmt(cur, unit), _fmt(bas, unit), "–" if r is None else f"{r:.1f}×"))
+
+    add("build_s", results.get("build_s"), base.get("build_s"), "s")
+    add("cold_start_s", results.get("cold_start_s"), base.get("cold_start_s"), "s")
+    for key, unit in (("page_server_ms", "ms"), ("page_apptest_ms", "ms"), ("figure_kb", "KB"), ("browser_map_s", "s")):
+        cur = results.get(key) or {}
+        bas = base.get(key) or {}
+        for sub in list(dict.fromkeys([*cur, *bas])):
+            add(f"{key}[{sub}]", cur.get(sub), bas.get(sub), unit)
+    add("rss_mb_1", results.get("rss_mb_1"), base.get("rss_mb_1"), "MB")
+    add("rss_mb_10", results.get("rss_mb_10"), base.get("rss_mb_10"), "MB")
+    return rows
+
+
+def format_table(results: Mapping[str, Any]) -> str:
+    """The results and budgets as plain-text tables."""
+    rows = [("metric", "current", "baseline (naive)", "baseline/current"), *table_rows(results)]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(r))
+             for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    lines.append("budgets:")
+    for b in results.get("budgets", []):
+        lines.append(f"  {b['status']:<4}  {b['budget']:<40} {_fmt(b['value'], b['unit']):>12}  (≤ {b['limit']:g} {b['unit']})")
+    return "\n".join(lines)
