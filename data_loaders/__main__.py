@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from tqdm import tqdm
@@ -88,6 +89,8 @@ def _info(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `info | head` ends quietly
     parser = argparse.ArgumentParser(prog="python -m data_loaders", description="Brede welvaart: store bouwen")
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="bouw de DuckDB-store uit de bundel of live uit CBS")

@@ -106,7 +106,8 @@ def render() -> None:
             },
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
-        st.caption(f"Bron: CBS {_source_name(cat['source_table'])} ({cat['source_title']}), {period}. "
+        title = "" if cat["source_table"] == "RMBW" else f" ({cat['source_title']})"
+        st.caption(f"Bron: CBS {_source_name(cat['source_table'])}{title}, {period}. "
                    f"Methode: {'; '.join(methods) or '–'}.")
     common.footer()
 
