@@ -26,10 +26,15 @@ def national_figure(indicator_id: str, level: str, period: int, show_regions: bo
         source=_source_name(cat["source_table"]), height=680,
     )
     if show_regions:
+        # All ten outlines in one trace: every trace is a separate MapLibre layer for the browser to set up.
+        all_lons: list[float | None] = []
+        all_lats: list[float | None] = []
         for rid, region in data.region_defs().items():
             if "tien" in region.groups:
                 lons, lats = maps.outline_coords(data.shape(f"outline:{rid}:{region.default_delineation}"))
-                maps.add_outline(fig, lons, lats, region.name)
+                all_lons += [*lons, None]
+                all_lats += [*lats, None]
+        maps.add_outline(fig, all_lons, all_lats, "tien regio's")
     if show_claims:
         from dashboard.components.claims_layer import add_claims_layer
 

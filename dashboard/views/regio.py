@@ -240,6 +240,26 @@ def trend_figure(region_id: str, delineation: str, indicator_id: str) -> go.Figu
     return fig
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def trends_figure(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> go.Figure:
+    """The trend charts of several indicators stacked in one figure (region, NL, province)."""
+    from plotly.subplots import make_subplots
+
+    cat = data.indicators()
+    titles = [f"{cat.loc[i, 'name_nl']} ({cat.loc[i, 'unit']})" for i in indicator_ids]
+    fig = make_subplots(rows=len(indicator_ids), cols=1, subplot_titles=titles, vertical_spacing=0.32 / len(indicator_ids))
+    for row, iid in enumerate(indicator_ids, start=1):
+        for trace in trend_figure(region_id, delineation, iid).data:
+            trace = go.Scatter(trace)
+            trace.showlegend = row == 1
+            trace.legendgroup = trace.name
+            fig.add_trace(trace, row=row, col=1)
+    fig.update_layout(height=90 + 260 * len(indicator_ids), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      legend={"orientation": "h", "y": -0.05}, plot_bgcolor="white")
+    fig.update_annotations(font_size=14)
+    return fig
+
+
 def _membership(region: data.RegionDef, delineation: str) -> None:
     members = data.region_members(region.region_id, delineation)
     regions = data.regions_table().set_index("region_code")
@@ -362,9 +382,10 @@ def render(region_id: str) -> None:
         st.subheader("Ontwikkeling")
         chosen = st.multiselect("Indicatoren", all_ids, default=chosen, format_func=common.indicator_label,
                                 max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
-        for iid in chosen:
-            st.plotly_chart(trend_figure(region_id, delineation, iid), width="stretch",
-                            config={"displayModeBar": False}, key=f"trend_{region_id}_{iid}")
+        if chosen:
+            # One figure with a panel per indicator: every plotly chart costs the browser a fixed start-up time.
+            st.plotly_chart(trends_figure(region_id, delineation, tuple(chosen)), width="stretch",
+                            config={"displayModeBar": False}, key=f"trends_fig_{region_id}")
 
     with st.expander("Gemeenten en afbakening", expanded=False):
         _membership(region, delineation)
