@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.components.fmt import fmt_num
 
 ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), open data onder CC BY 4.0."
 
@@ -57,12 +56,6 @@ def footer() -> None:
         f"{ATTRIBUTION} Datastore gebouwd op {info.get('built_at', '?')} uit bron ‘{info.get('source', '?')}’. "
         "Afgeleide cijfers zijn als zodanig gemarkeerd, met hun methode."
     )
-
-
-def value_with_unit(value: float | None, unit: str) -> str:
-    """'12,3 %' or 'geen data'."""
-    text = fmt_num(value, unit=unit)
-    return text if text == "geen data" else f"{text} {unit}"
 
 
 PRESENTATION_CSS = """

@@ -31,12 +31,8 @@ GEMEENTE_REGISTERS = ("03759NED", *CLASSIFICATION_TABLES)
 BUNDLE_ONLY_LAYOUTS = ("rmbw_wide", "kwb_basis")
 CURRENT_CLASSIFICATION = "85755NED"
 AGGREGATE_LEVELS = ("CR", "PV", "LD", "NL")
-METHOD_LABELS = {
-    "weighted_mean": "derived:bevolkingsgewogen_gemiddelde",
-    "median_approx": "derived:bevolkingsgewogen_gemiddelde_van_medianen (benadering)",
-    "area_weighted_mean": "derived:oppervlaktegewogen_gemiddelde",
-    "sum": "derived:som",
-}
+AGGREGATION_RULES = ("weighted_mean", "median_approx", "sum", "area_weighted_mean")
+AREA_WEIGHTED_METHOD = "derived:oppervlaktegewogen_gemiddelde"
 SCHEMA = """
 CREATE TABLE indicators (
     indicator_id VARCHAR PRIMARY KEY, name_nl VARCHAR, name_en VARCHAR, theme VARCHAR, theme_name VARCHAR,
@@ -191,6 +187,31 @@ def weights_frame(values: pd.DataFrame, gemeenten: list[str], periods: list[int]
 # --------------------------------------------------------------------------------------------------
 # Derived values
 # --------------------------------------------------------------------------------------------------
+def aggregate_by_catalogue(
+    gm_obs: pd.DataFrame,
+    membership: pd.DataFrame,
+    catalogue: Catalogue,
+    population: pd.DataFrame,
+    area: pd.DataFrame,
+) -> pd.DataFrame:
+    """Aggregate gemeente values to groups following each indicator's catalogue rule (population or area
+    weights); indicators marked ``none`` are left out. Each row carries its ``derived:…`` method."""
+    from geo.aggregate import METHODS, aggregate_regions
+
+    results = []
+    for rule in AGGREGATION_RULES:
+        ids = [i.indicator_id for i in catalogue.indicators.values() if i.aggregation == rule]
+        subset = gm_obs[gm_obs["indicator_id"].isin(ids)]
+        if subset.empty:
+            continue
+        area_weighted = rule == "area_weighted_mean"
+        how = "weighted_mean" if area_weighted else rule
+        res = aggregate_regions(subset, membership, area if area_weighted else population, dict.fromkeys(ids, how))
+        res["method"] = AREA_WEIGHTED_METHOD if area_weighted else METHODS[how]
+        results.append(res)
+    return pd.concat(results, ignore_index=True)
+
+
 def derive_aggregates(
     obs: pd.DataFrame,
     catalogue: Catalogue,
@@ -200,21 +221,8 @@ def derive_aggregates(
     group_level: Callable[[str], str],
 ) -> pd.DataFrame:
     """Derived values for groups of gemeenten, from gemeente observations (official values not included)."""
-    from geo.aggregate import aggregate_regions
-
-    gm = obs[(obs["region_level"] == "GM")]
-    results = []
-    for how in ("weighted_mean", "median_approx", "sum", "area_weighted_mean"):
-        ids = [i.indicator_id for i in catalogue.indicators.values() if i.aggregation == how]
-        subset = gm[gm["indicator_id"].isin(ids)][["indicator_id", "region_code", "period", "value"]]
-        if subset.empty:
-            continue
-        weights = area if how == "area_weighted_mean" else population
-        agg_how = "weighted_mean" if how == "area_weighted_mean" else how
-        res = aggregate_regions(subset, membership, weights, dict.fromkeys(ids, agg_how))
-        res["method"] = METHOD_LABELS[how]
-        results.append(res)
-    derived = pd.concat(results, ignore_index=True)
+    gm = obs[(obs["region_level"] == "GM")][["indicator_id", "region_code", "period", "value"]]
+    derived = aggregate_by_catalogue(gm, membership, catalogue, population, area)
     source_of = {i.indicator_id: i.source_table for i in catalogue.indicators.values()}
     derived["source_table"] = derived["indicator_id"].map(source_of)
     derived["region_level"] = derived["group_code"].map(group_level)
@@ -426,16 +434,7 @@ def region_observations(
         membership = pd.DataFrame(groups)
         gm_obs = observations[observations["region_level"] == "GM"][["indicator_id", "region_code", "period", "value", "method"]]
         gm_obs = gm_obs[gm_obs["method"] == "cbs"].drop(columns="method")
-        derived = []
-        for how in ("weighted_mean", "median_approx", "sum", "area_weighted_mean"):
-            ids = [i.indicator_id for i in catalogue.indicators.values() if i.aggregation == how]
-            sub = gm_obs[gm_obs["indicator_id"].isin(ids)]
-            if sub.empty:
-                continue
-            res = aggregate_regions(sub, membership, area if how == "area_weighted_mean" else population,
-                                    dict.fromkeys(ids, "weighted_mean" if how == "area_weighted_mean" else how))
-            res["method"] = METHOD_LABELS[how]
-            derived.append(res)
+        derived = [aggregate_by_catalogue(gm_obs, membership, catalogue, population, area)]
         if corop_groups:
             cr_obs = observations[(observations["region_level"] == "CR") & (observations["method"] == "cbs")]
             cr_pop = population.merge(gm[["region_code", "corop_code"]], on="region_code")

@@ -150,9 +150,3 @@ def tidy_from_raw(
             f"periode {first['period']} ({first['indicator_id']})"
         )
     return tidy.drop(columns="_row").reset_index(drop=True)
-
-
-def wide_rmbw_to_raw(wide: pd.DataFrame) -> pd.DataFrame:
-    """The RMBW export (gemeentecode, jaar, one column per indicator code) in the common raw shape."""
-    raw = wide.rename(columns={"gemeentecode": "region_code", "jaar": "Perioden"})
-    return raw

@@ -99,19 +99,6 @@ class Store:
             [indicator_id, *codes],
         )
 
-    def latest_values(self, codes: Sequence[str], indicator_ids: Sequence[str]) -> pd.DataFrame:
-        """Latest period per indicator × code."""
-        if not codes or not indicator_ids:
-            return pd.DataFrame()
-        return self.df(
-            f"""
-            SELECT * FROM observations
-            WHERE region_code IN ({",".join("?" * len(codes))}) AND indicator_id IN ({",".join("?" * len(indicator_ids))})
-            QUALIFY period = max(period) OVER (PARTITION BY indicator_id, region_code)
-            """,
-            [*codes, *indicator_ids],
-        )
-
     # --- regions (tien regio's, voorbeeldregio's) ------------------------------------------------
     def region_values(self, region_id: str, delineation: str, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """All values (every period) for one region and delineation, optionally for some indicators."""
@@ -128,15 +115,6 @@ class Store:
             "SELECT gemeente_code FROM region_members WHERE region_id = ? AND delineation = ? ORDER BY 1",
             [region_id, delineation],
         )["gemeente_code"].tolist()
-
-    def corop_values(self, indicator_id: str, period: int) -> pd.Series:
-        """The 40 COROP values of one indicator and period (official or derived), indexed by code."""
-        frame = self.level_values(indicator_id, "CR", period)
-        return frame.set_index("region_code")["value"]
-
-    def nl_series(self, indicator_id: str) -> pd.DataFrame:
-        """The Netherlands' values over time for one indicator."""
-        return self.values_for(indicator_id, ["NL01"])
 
     # --- data page --------------------------------------------------------------------------------
     def extract(
