@@ -19,7 +19,7 @@ def _build(args: argparse.Namespace) -> int:
     from data_loaders.live import LiveSource, LiveSourceError
 
     store = store_path(args.store)
-    steps = len(load_catalogue().sources) + 4  # sources, derived values, regions, shapes, write
+    steps = len(load_catalogue().sources) + 5  # sources, derived values, regions, shapes, claim tests, write
     bar = tqdm(total=steps, desc="store bouwen", unit="stap", file=sys.stderr, disable=args.quiet)
 
     def progress(message: str) -> None:

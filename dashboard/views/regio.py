@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -99,17 +98,14 @@ def headline_frame(region_id: str, delineation: str, indicator_ids: list[str]) -
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _headline_frame(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return summary.headline_rows(
-        data.region_values(region_id, delineation), data.nl_values(), data.corop_values_all(),
-        data.indicators(), indicator_ids,
-    )
+    return summary.headline_rows(data.comparisons(region_id, delineation), data.indicators(), indicator_ids,
+                                 data.region_values(region_id, delineation))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def profile_frame(region_id: str, delineation: str) -> pd.DataFrame:
-    """The standardised broad-welfare profile."""
-    return summary.profile(data.region_values(region_id, delineation), data.nl_values(), data.corop_stats(),
-                           data.indicators())
+    """The broad-welfare profile: the stored comparison per indicator (robust sd of the COROP areas)."""
+    return summary.profile(data.comparisons(region_id, delineation), data.indicators())
 
 
 def _delta_colour(direction: str) -> str:
@@ -126,10 +122,11 @@ def _cards(rows: pd.DataFrame, per_row: int = 4) -> None:
             if pd.isna(row.get("value")):
                 st.metric(row["name"], "geen data", help=row.get("reason") or "")
                 continue
-            rank = f"positie {row['rank']} van {row['n_ranked']} COROP-gebieden" if row.get("rank") else ""
+            rank = (f"positie {int(row['rank'])} van {int(row['n_ranked'])} COROP-gebieden"
+                    if pd.notna(row.get("rank")) else "")
             unit = short_unit(row["unit"])
-            trend = (f"sinds {row['trend_from']}: {fmt_signed(row['trend_delta'])}"
-                     if row["trend_from"] != row["period"] else "één meting")
+            trend = (f"kloof {row['kloof']} sinds {int(row['kloof_from'])}" if pd.notna(row.get("kloof_from"))
+                     and row.get("kloof") not in ("te weinig jaren", "geen richting") else "te weinig jaren voor een trend")
             st.metric(
                 f"{row['name']} ({row['period']})",
                 f"{fmt_num(row['value'], unit=row['unit'])} {unit}".strip(),
@@ -145,10 +142,10 @@ def profile_figure(prof: pd.DataFrame, height_per_bar: int = 19) -> go.Figure:
     """Horizontal bars per indicator grouped by theme: positive = better than NL (in COROP standard deviations)."""
     prof = prof.copy()
     prof["label"] = prof["theme_name"] + " · " + prof["name"]
-    colours = prof["score"].map(lambda s: BETTER if s >= summary.EQUAL_Z else (WORSE if s <= -summary.EQUAL_Z else NEUTRAL))
+    colours = prof["niveau"].map({"beter": BETTER, "slechter": WORSE}).fillna(NEUTRAL)
     hover = [
         f"<b>{r.name}</b><br>{fmt_num(r.value, unit=r.unit)} {r.unit} ({r.period}) vs NL {fmt_num(r.nl_value, unit=r.unit)}"
-        f"<br>{r.verdict} ({r.score:+.2f} sd)<br><i>{source_label(r.source_table, r.period, r.method)}</i>"
+        f"<br>{r.niveau} ({r.score:+.2f} sd)<br><i>{source_label(r.source_table, r.period, r.method)}</i>"
         for r in prof.itertuples()
     ]
     fig = go.Figure(go.Bar(x=prof["score"].clip(-3, 3), y=prof["label"], orientation="h", marker_color=colours,
@@ -354,15 +351,15 @@ def render(region_id: str) -> None:
         _claims_section(region_id, delineation)
 
     st.subheader("Brede-welvaartsprofiel")
-    st.caption("Per indicator het verschil met Nederland, gedeeld door de spreiding tussen de 40 COROP-gebieden "
-               "in hetzelfde jaar; positief (groen) = beter dan NL, negatief (oranje) = slechter, grijs = "
-               "vergelijkbaar (binnen 0,25 sd). De richting komt uit de indicatorcatalogus.")
+    st.caption("Per indicator het verschil met Nederland in robuuste standaardafwijkingen van de 40 COROP-gebieden "
+               "in hetzelfde jaar; groen = beter dan NL, oranje = slechter, grijs = gelijk (regel niveau, zie Over). "
+               "De richting komt uit de indicatorcatalogus.")
     prof = profile_frame(region_id, delineation)
     if prof.empty:
         st.info("Geen vergelijkbare indicatoren met gegevens voor deze regio.")
     else:
-        better = int((prof["score"] >= summary.EQUAL_Z).sum())
-        worse = int((prof["score"] <= -summary.EQUAL_Z).sum())
+        better = int((prof["niveau"] == "beter").sum())
+        worse = int((prof["niveau"] == "slechter").sum())
         st.markdown(f"**{better}** indicatoren beter dan NL, **{worse}** slechter, "
                     f"**{len(prof) - better - worse}** vergelijkbaar (van {len(prof)}).")
         st.plotly_chart(_profile_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
@@ -431,7 +428,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
         grid = st.columns(2, gap="small")
         for i, row in enumerate(rows[:6]):
             diff = row["diff"]
-            tone = summary.tone(row.get("score", np.nan))
+            tone = summary.tone(row.get("niveau"))
             rank_text = f" · #{row['rank']} van {row['n_ranked']}" if row.get("rank") else ""
             with grid[i % 2]:
                 st.markdown(

@@ -7,7 +7,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import summary
 from dashboard.components.fmt import fmt_num, method_nl
 from dashboard.params import ViewParams, set_params
 
@@ -66,24 +65,28 @@ def common_direction(direction: str) -> str:
     return {"higher_is_better": "hoger is beter", "lower_is_better": "lager is beter"}.get(direction, "–")
 
 
-def comparison_figure(table: pd.DataFrame, area_labels: list[str]) -> go.Figure:
-    """Per indicator the scaled difference with NL (COROP standard deviations; positive = better)."""
-    stats = data.corop_stats()
-    cat = data.indicators()
+def stored_z(key: str, indicator_id: str) -> float | None:
+    """The area's stored distance to NL (robust sd of the COROP areas; positive = better), latest period."""
+    if key.startswith("regio:"):
+        rid = key.split(":", 1)[1]
+        comps = data.comparisons(rid, data.region_defs()[rid].default_delineation)
+    else:
+        comps = data.comparisons(key, None)
+    if indicator_id not in comps.index or pd.isna(comps.loc[indicator_id, "z"]):
+        return None
+    return float(comps.loc[indicator_id, "z"])
+
+
+def comparison_figure(table: pd.DataFrame, keys: list[str], labels: dict[str, str]) -> go.Figure:
+    """Per indicator the stored distance to NL (robust sd of the 40 COROP areas; positive = better)."""
     fig = go.Figure()
     palette = ["#08519c", "#b35806", "#1b7837", "#762a83", "#8c510a", "#01665e"]
-    for i, label in enumerate(area_labels):
-        scores, names = [], []
-        for row in table.to_dict("records"):
-            sd = stats[(stats["indicator_id"] == row["_id"]) & (stats["period"] == row["Jaar"])]["sd"]
-            sign = summary.SIGN.get(cat.loc[row["_id"], "direction"], 0)
-            ok = len(sd) and sd.iloc[0] and row.get(label) is not None and row["Nederland"] is not None and sign
-            scores.append((row[label] - row["Nederland"]) / sd.iloc[0] * sign if ok else None)
-            names.append(row["Indicator"])
-        fig.add_bar(x=scores, y=names, name=label, orientation="h", marker_color=palette[i % len(palette)])
+    for i, key in enumerate(keys):
+        scores = [stored_z(key, iid) for iid in table["_id"]]
+        fig.add_bar(x=scores, y=table["Indicator"], name=labels[key], orientation="h", marker_color=palette[i % len(palette)])
     fig.add_vline(x=0, line_color="#333")
-    fig.update_layout(barmode="group", height=120 + 26 * len(table) * max(1, len(area_labels)) // 2,
-                      xaxis_title="← slechter dan NL · beter dan NL → (sd van 40 COROP-gebieden)",
+    fig.update_layout(barmode="group", height=120 + 26 * len(table) * max(1, len(keys)) // 2,
+                      xaxis_title="← slechter dan NL · beter dan NL → (robuuste sd van 40 COROP-gebieden)",
                       yaxis={"autorange": "reversed"}, plot_bgcolor="white", legend={"orientation": "h", "y": 1.02},
                       margin={"l": 10, "r": 10, "t": 30, "b": 40})
     return fig
@@ -117,7 +120,7 @@ def render() -> None:
         st.info("Voor deze combinatie van gebieden en thema zijn geen gemeenschappelijke gegevens.")
         return
     labels = [options[k] for k in chosen]
-    st.plotly_chart(comparison_figure(table, labels), width="stretch", config={"displayModeBar": False},
+    st.plotly_chart(comparison_figure(table, chosen, options), width="stretch", config={"displayModeBar": False},
                     key="cmp_fig")
     shown = table.drop(columns="_id")
     for col in [*labels, "Nederland"]:
