@@ -39,7 +39,7 @@ def main() -> None:
     tien = [regio.page_for(r) for r in defs.values() if "tien" in r.groups]
     voorbeeld = [regio.page_for(r) for r in defs.values() if "voorbeeld" in r.groups and "tien" not in r.groups]
     context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
-    regio.register_pages(tien + voorbeeld + context)
+    regio.register_pages(tien + voorbeeld + context, overview)
     pages = {"Overzicht": overview, "Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context}
     nav = st.navigation(pages)
     nav.run()

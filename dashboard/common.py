@@ -49,6 +49,13 @@ def indicator_options(level: str | None = None) -> list[str]:
     return cat.index.tolist()
 
 
+def direction_nl(direction: str) -> str:
+    """'hoger is beter' / 'lager is beter' / 'geen richting' (the catalogue's reading aid)."""
+    from data_loaders.catalogue import DIRECTION_NL
+
+    return DIRECTION_NL.get(direction, "geen richting")
+
+
 def footer() -> None:
     """Attribution and build date under every page."""
     info = data.build_info()

@@ -208,3 +208,9 @@ def theme_overview(region_id: str, delineation: str) -> pd.DataFrame:
 def dispersion(indicator_ids: tuple[str, ...]) -> pd.DataFrame:
     """Dispersion statistics per indicator, level and year."""
     return get_store().dispersion(list(indicator_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def peers(region_id: str, delineation: str) -> pd.DataFrame:
+    """The five most similar COROP areas of a region (stored by the pipeline)."""
+    return get_store().peers(region_id, delineation)

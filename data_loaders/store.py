@@ -12,7 +12,7 @@ import pandas as pd
 from data_loaders.config import DUCKDB_OFFLINE, store_path
 
 REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources",
-                   "comparisons", "theme_overview", "dispersion", "claim_verdicts", "claim_evidence"}
+                   "comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence"}
 
 
 class StoreUnavailable(RuntimeError):
@@ -181,3 +181,9 @@ class Store:
         marks = ",".join("?" * len(indicator_ids))
         return self.df(f"SELECT * FROM dispersion WHERE indicator_id IN ({marks}) ORDER BY indicator_id, level, period",
                        list(indicator_ids))
+
+    def peers(self, region_id: str, delineation: str) -> pd.DataFrame:
+        """The five COROP areas closest to a region on the standardised profile, with their names."""
+        return self.df(
+            """SELECT p.*, r.name FROM peers p JOIN regions r ON r.region_code = p.peer_code
+               WHERE p.region_id = ? AND p.delineation = ? ORDER BY p.peer_rank""", [region_id, delineation])

@@ -45,6 +45,10 @@ CREATE TABLE dispersion (
     indicator_id VARCHAR, level VARCHAR, period INTEGER, cv DOUBLE, p90_p10 DOUBLE, n_areas INTEGER,
     population_share DOUBLE
 );
+CREATE TABLE peers (
+    region_id VARCHAR, delineation VARCHAR, peer_code VARCHAR, peer_rank INTEGER, distance DOUBLE,
+    n_indicators INTEGER
+);
 CREATE TABLE claim_verdicts (
     claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, test VARCHAR, expect VARCHAR, label VARCHAR,
     n_pairs INTEGER, n_agree INTEGER, verdict_nl VARCHAR, summary_nl VARCHAR, method_nl VARCHAR
@@ -55,7 +59,9 @@ CREATE TABLE claim_evidence (
     statistic DOUBLE, threshold DOUBLE, outcome VARCHAR, agrees BOOLEAN, note VARCHAR
 );
 """
-ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "claim_verdicts", "claim_evidence")
+ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence")
+N_PEERS = 5
+PEER_MIN_OVERLAP = 0.7  # share of the region's profile indicators a COROP area must also have
 OVERVIEW_GROUPS = ("hier_en_nu", "later", "voorzieningen")
 TEST_NAMES_NL = {
     "niveau": "niveau ten opzichte van Nederland",
@@ -381,6 +387,32 @@ def build_theme_overview(comparisons: pd.DataFrame, catalogue: pd.DataFrame, the
                 "indicators": ",".join(mine["indicator_id"]),
             })
     return pd.DataFrame(rows)
+
+
+def build_peers(comparisons: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The ``peers`` table: per region delineation the five COROP areas closest on the standardised profile.
+
+    Profile = the stored distance to NL (``z``, robust sd of the COROP areas) of every directed primary
+    indicator of the broad-welfare themes; closeness = root mean square difference over the indicators both
+    have (at least ``PEER_MIN_OVERLAP`` of the region's). COROP areas inside the region are dropped afterwards.
+    """
+    cat = primary_directed(catalogue)
+    ids = set(cat.loc[cat["theme_group"].isin(("hier_en_nu", "later")), "indicator_id"])
+    comp = comparisons[comparisons["indicator_id"].isin(ids) & comparisons["z"].notna()]
+    corop = comp[comp["subject_kind"] == "CR"].pivot_table(index="subject_id", columns="indicator_id", values="z")
+    rows = []
+    for (rid, delin), part in comp[comp["subject_kind"] == "regio"].groupby(["subject_id", "delineation"], sort=False):
+        profile = part.set_index("indicator_id")["z"]
+        both = corop.reindex(columns=profile.index)
+        overlap = both.notna().sum(axis=1)
+        diff = both.sub(profile, axis=1)
+        rms = np.sqrt((diff**2).mean(axis=1, skipna=True))
+        ok = overlap >= PEER_MIN_OVERLAP * len(profile)
+        candidates = rms[ok].sort_values()
+        for rank, (code, dist) in enumerate(candidates.head(N_PEERS + 3).items(), start=1):
+            rows.append({"region_id": rid, "delineation": delin, "peer_code": code, "peer_rank": rank,
+                         "distance": float(dist), "n_indicators": int(overlap[code])})
+    return pd.DataFrame(rows, columns=["region_id", "delineation", "peer_code", "peer_rank", "distance", "n_indicators"])
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -709,7 +741,20 @@ def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals:
     ctx = Context(frames, population, intervals, catalogue, regions_info)
     comparisons = build_comparisons(ctx, subjects(ctx, frames["regions"], exact))
     overview = build_theme_overview(comparisons, catalogue, theme_order)
+    peers = build_peers(comparisons, catalogue)
+    peers = _without_own_corop(peers, ctx)
     disp = build_dispersion(ctx)
     verdicts, evidence = test_claims(ctx, claims, comparisons, disp, exact)
-    return {"comparisons": comparisons, "theme_overview": overview, "dispersion": disp,
+    return {"comparisons": comparisons, "theme_overview": overview, "dispersion": disp, "peers": peers,
             "claim_verdicts": verdicts, "claim_evidence": evidence}
+
+
+def _without_own_corop(peers: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Drop COROP areas that lie (mostly) inside the region itself, keep the five closest others."""
+    keep = []
+    for (rid, delin), part in peers.groupby(["region_id", "delineation"], sort=False):
+        own = {ctx.gm_corop[g] for g in ctx.members_of(rid, delin) if g in ctx.gm_corop}
+        part = part[~part["peer_code"].isin(own)].head(N_PEERS).copy()
+        part["peer_rank"] = range(1, len(part) + 1)
+        keep.append(part)
+    return pd.concat(keep, ignore_index=True) if keep else peers

@@ -168,39 +168,58 @@ def verdict_badge(label: str, verdict_nl: str | None = None) -> str:
 
 
 def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False,
-                 region_id: str | None = None) -> None:
-    """One claim: verdict, paraphrase, quote, source, the method in one sentence and the numbers behind it."""
-    from dashboard.components import evidence
-
+                 region_id: str | None = None, compact: bool = False) -> None:
+    """One claim: verdict, paraphrase, quote, source, the method in one sentence and the numbers behind it.
+    ``compact``: the verdict and paraphrase as the label of a closed expander holding the rest."""
     verdict = claim_verdict(claim.id, region_id, delineation)
     label = verdict["label"]
-    doc = docs.get(claim.document)
     if large:
         colour = VERDICT_HTML_COLOUR.get(label, "#4d4d4d")
         st.markdown(f"<div class='bw-claim'><b style='color:{colour}'>{html.escape(verdict['verdict_nl'])}</b> — "
                     f"{html.escape(claim.paraphrase)}</div>", unsafe_allow_html=True)
         return
+    if compact:
+        icon, _ = VERDICT_STYLE.get(label, (":material/help:", "gray"))
+        with st.expander(f"{verdict['verdict_nl']} · {claim.paraphrase}", icon=icon):
+            _claim_body(claim, docs, verdict, region_id, delineation, inside_expander=True)
+        return
     with st.container(border=True):
         st.markdown(f"**{verdict_badge(label, verdict['verdict_nl'])}** · {safe_text(claim.paraphrase)}")
-        st.markdown(f"> “{safe_text(claim.quote)}”")
-        st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
-                   f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
-        st.markdown(safe_text(verdict["summary_nl"]))
-        if verdict.get("method_nl"):
-            st.caption(safe_text(verdict["method_nl"]))
-        pairs = claim_pairs(claim.id, region_id, delineation)
-        if pairs.empty:
-            return
-        names = region_names()
-        for line in evidence.lines(pairs, names):
-            st.markdown(f"- {safe_text(line)}")
+        _claim_body(claim, docs, verdict, region_id, delineation)
+
+
+def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], region_id: str | None,
+                delineation: str | None, inside_expander: bool = False) -> None:
+    """Quote, source, verdict summary, method, the first pairs in words, and the chart and table of all pairs."""
+    from dashboard.components import evidence
+
+    doc = docs.get(claim.document)
+    st.markdown(f"> “{safe_text(claim.quote)}”")
+    st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
+               f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
+    st.markdown(safe_text(verdict["summary_nl"]))
+    if verdict.get("method_nl"):
+        st.caption(safe_text(verdict["method_nl"]))
+    pairs = claim_pairs(claim.id, region_id, delineation)
+    if pairs.empty:
+        return
+    names = region_names()
+    for line in evidence.lines(pairs, names):
+        st.markdown(f"- {safe_text(line)}")
+
+    def details() -> None:
+        disp = data.dispersion(tuple(pairs["indicator_id"].dropna().unique())) if verdict["test"] == "spreiding" else None
+        fig = evidence.chart(pairs, verdict["test"], names, disp)
+        if fig is not None:
+            st.altair_chart(fig, width="stretch", alt=evidence.chart_summary(verdict))
+        st.dataframe(evidence.table(pairs, names), hide_index=True, width="stretch")
+        st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee.")
+
+    if inside_expander:  # Streamlit does not nest expanders
+        details()
+    else:
         with st.expander(f"Alle {len(pairs)} paren en grafiek", expanded=False):
-            disp = data.dispersion(tuple(pairs["indicator_id"].dropna().unique())) if verdict["test"] == "spreiding" else None
-            fig = evidence.chart(pairs, verdict["test"], names, disp)
-            if fig is not None:
-                st.altair_chart(fig, width="stretch", alt=evidence.chart_summary(verdict))
-            st.dataframe(evidence.table(pairs, names), hide_index=True, width="stretch")
-            st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee.")
+            details()
 
 
 def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:
@@ -217,4 +236,4 @@ def render_region_claims(region_id: str, delineation: str, large: bool = False) 
         st.caption(f"{len(mine)} claims over deze regio, {n_tested} met een toets; het oordeel geldt voor deze regio "
                    "in de gekozen afbakening.")
     for claim in ordered[:limit]:
-        render_claim(claim, docs, delineation, large=large, region_id=region_id)
+        render_claim(claim, docs, delineation, large=large, region_id=region_id, compact=not large)

@@ -59,7 +59,7 @@ def _reason(reasons: pd.DataFrame | None, iid: str) -> str:
 
 
 def profile(comparisons: pd.DataFrame, catalogue: pd.DataFrame, theme_groups: Sequence[str] = PROFILE_GROUPS,
-            primary_only: bool = True) -> pd.DataFrame:
+            primary_only: bool = True, theme_order: Sequence[str] | None = None) -> pd.DataFrame:
     """Directed indicators with a stored niveau outcome, with theme and unique label, ordered by theme then score."""
     cat = catalogue[catalogue["theme_group"].isin(theme_groups) & (catalogue["direction"] != "neutral")]
     if primary_only:
@@ -70,7 +70,7 @@ def profile(comparisons: pd.DataFrame, catalogue: pd.DataFrame, theme_groups: Se
     comp["theme_name"] = comp["indicator_id"].map(cat["theme_name"])
     comp["unit"] = comp["indicator_id"].map(cat["unit"])
     comp["score"] = comp["z"]
-    order = list(dict.fromkeys(cat["theme"]))
+    order = list(theme_order or []) + [t for t in dict.fromkeys(cat["theme"]) if t not in (theme_order or [])]
     comp["_t"] = comp["theme"].map(order.index)
     return comp.sort_values(["_t", "score"]).drop(columns="_t").reset_index(drop=True)
 
