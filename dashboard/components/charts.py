@@ -14,6 +14,28 @@ DUTCH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": [
 AXIS = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"}
 
 
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of a chart without Altair's schema validation (validation dominated page run time;
+    the charts are built from fixed code, so it adds nothing at run time — the tests validate them). Data stays
+    inline in each layer: Streamlit re-encodes a spec's top-level ``datasets`` as Arrow on every run."""
+    with alt.data_transformers.disable_max_rows():
+        previous = alt.data_transformers.consolidate_datasets
+        alt.data_transformers.consolidate_datasets = False
+        try:
+            return chart.to_dict(validate=False)
+        finally:
+            alt.data_transformers.consolidate_datasets = previous
+
+
+def show(chart_spec: dict | None, alt_text: str, key: str | None = None) -> None:
+    """Draw a spec with its text alternative (nothing when there is no spec)."""
+    if chart_spec is None:
+        return
+    import streamlit as st
+
+    st.vega_lite_chart(spec=chart_spec, width="stretch", alt=alt_text, key=key)
+
+
 def dutch(chart: alt.Chart | alt.LayerChart | alt.VConcatChart) -> alt.Chart:
     """Dutch number format, readable dark axis text, and 'fit-x' sizing: the width follows the container while
     ``height`` stays the plotting area (Streamlit's default 'fit' would squeeze axes and titles into it)."""

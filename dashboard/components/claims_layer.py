@@ -200,26 +200,48 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
     st.markdown(safe_text(verdict["summary_nl"]))
     if verdict.get("method_nl"):
         st.caption(safe_text(verdict["method_nl"]))
-    pairs = claim_pairs(claim.id, region_id, delineation)
-    if pairs.empty:
+    lines, table = _evidence_text(claim.id, region_id, delineation)
+    if table is None:
         return
-    names = region_names()
-    for line in evidence.lines(pairs, names):
+    for line in lines:
         st.markdown(f"- {safe_text(line)}")
 
     def details() -> None:
-        disp = data.dispersion(tuple(pairs["indicator_id"].dropna().unique())) if verdict["test"] == "spreiding" else None
-        fig = evidence.chart(pairs, verdict["test"], names, disp)
-        if fig is not None:
-            st.altair_chart(fig, width="stretch", alt=evidence.chart_summary(verdict))
-        st.dataframe(evidence.table(pairs, names), hide_index=True, width="stretch")
+        from dashboard.components import charts
+
+        charts.show(evidence_spec(claim.id, region_id, delineation), evidence.chart_summary(verdict))
+        st.dataframe(table, hide_index=True, width="stretch")
         st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee.")
 
     if inside_expander:  # Streamlit does not nest expanders
         details()
     else:
-        with st.expander(f"Alle {len(pairs)} paren en grafiek", expanded=False):
+        with st.expander(f"Alle {len(table)} paren en grafiek", expanded=False):
             details()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _evidence_text(claim_id: str, region_id: str | None, delineation: str | None) -> tuple[list[str], pd.DataFrame | None]:
+    """The first pairs in words and the table of all pairs (cached per claim and region)."""
+    from dashboard.components import evidence
+
+    pairs = claim_pairs(claim_id, region_id, delineation)
+    if pairs.empty:
+        return [], None
+    names = region_names()
+    return evidence.lines(pairs, names), evidence.table(pairs, names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def evidence_spec(claim_id: str, region_id: str | None, delineation: str | None) -> dict | None:
+    """The evidence chart of a claim as a Vega-Lite spec (cached: built once per claim and region)."""
+    from dashboard.components import charts, evidence
+
+    verdict = claim_verdict(claim_id, region_id, delineation)
+    pairs = claim_pairs(claim_id, region_id, delineation)
+    disp = data.dispersion(tuple(pairs["indicator_id"].dropna().unique())) if verdict["test"] == "spreiding" else None
+    chart = evidence.chart(pairs, verdict["test"], region_names(), disp)
+    return charts.spec(charts.dutch(chart)) if chart is not None else None
 
 
 def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:

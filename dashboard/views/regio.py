@@ -293,9 +293,9 @@ def render(region_id: str) -> None:
         if fac.empty:
             st.info("Geen afstandsgegevens voor deze regio.")
         else:
-            st.altair_chart(charts.facilities(fac), width="stretch",
-                            alt=f"Afstand tot {len(fac)} voorzieningen in {region.name}, eerder, nu en in Nederland; "
-                                "de tabel eronder geeft dezelfde cijfers.")
+            charts.show(_facilities_spec(region_id, delineation),
+                        f"Afstand tot {len(fac)} voorzieningen in {region.name}, eerder, nu en in Nederland; "
+                        "de tabel eronder geeft dezelfde cijfers.")
             with st.expander("Als tabel"):
                 st.dataframe(_fac_table(fac), hide_index=True, width="stretch")
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
@@ -310,9 +310,9 @@ def render(region_id: str) -> None:
         set_params(trends=",".join(picked) if picked != DEFAULT_TRENDS else None)
         if picked:
             series = trend_series(region_id, delineation, tuple(picked))
-            titles = {i: f"{common.indicator_label(i)} ({data.indicators().loc[i, 'unit']})" for i in picked}
-            st.altair_chart(charts.trends(series, titles), width="stretch",
-                            alt=f"Ontwikkeling van {len(picked)} indicatoren in {region.name}, Nederland en de provincie.")
+            titles = _trend_titles(tuple(picked))
+            charts.show(_trends_spec(region_id, delineation, tuple(picked)),
+                        f"Ontwikkeling van {len(picked)} indicatoren in {region.name}, Nederland en de provincie.")
             with st.expander("Als tabel"):
                 st.dataframe(_trend_table(series, titles), hide_index=True, width="stretch")
 
@@ -342,15 +342,38 @@ def _standing(region: data.RegionDef, delineation: str, indicator_id: str) -> No
     if len(corop) < 10:
         return
     st.subheader(f"Waar staat {region.name}?")
-    st.altair_chart(
-        charts.strip(corop[["name", "value"]], region.name, comp["value"], comp["nl_value"], cat["unit"], cat["name_nl"]),
-        width="stretch",
-        alt=(f"{cat['name_nl']} in de 40 COROP-gebieden ({int(comp['period'])}); {region.name}: "
-             f"{with_unit(comp['value'], cat['unit'])}, Nederland: {with_unit(comp['nl_value'], cat['unit'])}"
-             + (f", positie {int(comp['rank'])} van {int(comp['n_ranked'])}." if pd.notna(comp["rank"]) else ".")),
+    charts.show(
+        _strip_spec(region.region_id, delineation, indicator_id),
+        f"{cat['name_nl']} in de 40 COROP-gebieden ({int(comp['period'])}); {region.name}: "
+        f"{with_unit(comp['value'], cat['unit'])}, Nederland: {with_unit(comp['nl_value'], cat['unit'])}"
+        + (f", positie {int(comp['rank'])} van {int(comp['n_ranked'])}." if pd.notna(comp["rank"]) else "."),
     )
     st.caption(f"Elke stip is een COROP-gebied ({int(comp['period'])}); de ruit is {region.name}, de stippellijn "
                "Nederland.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _strip_spec(region_id: str, delineation: str, indicator_id: str) -> dict:
+    comp = data.comparisons(region_id, delineation).loc[indicator_id]
+    cat = data.indicators().loc[indicator_id]
+    corop = data.level_values(indicator_id, "CR", int(comp["period"]))
+    name = data.region_defs()[region_id].name
+    return charts.spec(charts.strip(corop[["name", "value"]], name, comp["value"], comp["nl_value"], cat["unit"],
+                                    cat["name_nl"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trends_spec(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> dict:
+    return charts.spec(charts.trends(trend_series(region_id, delineation, indicator_ids), _trend_titles(indicator_ids)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _facilities_spec(region_id: str, delineation: str) -> dict:
+    return charts.spec(charts.facilities(facilities_frame(region_id, delineation)))
+
+
+def _trend_titles(indicator_ids: tuple[str, ...]) -> dict[str, str]:
+    return {i: f"{common.indicator_label(i)} ({data.indicators().loc[i, 'unit']})" for i in indicator_ids}
 
 
 def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> None:
@@ -375,16 +398,24 @@ def _profile_section(region: data.RegionDef, delineation: str) -> None:
         st.info("Geen vergelijkbare indicatoren met gegevens voor deze regio.")
         return
     st.markdown(glance.profile_text(prof))
+    html_main, html_full, n_full = _profile_html(region.region_id, delineation)
     st.caption("Afstand tot Nederland in robuuste standaardafwijkingen van de 40 COROP-gebieden in hetzelfde jaar "
                "(balk, afgekapt op 3); groen = beter, oranje = slechter, grijs = gelijk. Eén indicator per begrip; "
                "de bron staat in de tooltip. Regels: zie Over.")
-    st.markdown(glance.profile_table(prof), unsafe_allow_html=True)
-    full = summary.profile(data.comparisons(region.region_id, delineation), data.indicators(), primary_only=False,
+    st.markdown(html_main, unsafe_allow_html=True)
+    if html_full:
+        with st.expander(f"Details: alle {n_full} indicatoren, ook uit een tweede bron"):
+            st.markdown(html_full, unsafe_allow_html=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _profile_html(region_id: str, delineation: str) -> tuple[str, str | None, int]:
+    """(profile table, full table incl. second sources or None, number of rows in the full table)."""
+    prof = profile_frame(region_id, delineation)
+    full = summary.profile(data.comparisons(region_id, delineation), data.indicators(), primary_only=False,
                            theme_order=prof["theme"].drop_duplicates().tolist())
     extra = full[~full["indicator_id"].isin(prof["indicator_id"])]
-    if len(extra):
-        with st.expander(f"Details: alle {len(full)} indicatoren, ook uit een tweede bron"):
-            st.markdown(glance.profile_table(full, anchors=False), unsafe_allow_html=True)
+    return glance.profile_table(prof), (glance.profile_table(full, anchors=False) if len(extra) else None), len(full)
 
 
 def _peers_section(region: data.RegionDef, delineation: str) -> None:

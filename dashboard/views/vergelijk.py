@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data
+from dashboard.components import charts
 from dashboard.components.charts import dutch
 from dashboard.components.fmt import method_nl, with_unit
 from dashboard.params import ViewParams, set_params
@@ -147,8 +148,8 @@ def render() -> None:
     if table.empty:
         st.info("Voor deze combinatie van gebieden en thema zijn geen gemeenschappelijke gegevens.")
         return
-    st.altair_chart(comparison_chart(table, chosen, options), width="stretch",
-                    alt=f"Afstand tot Nederland per indicator van het thema voor {names}; de tabel eronder geeft de cijfers.")
+    charts.show(charts.spec(comparison_chart(table, chosen, options)),
+                f"Afstand tot Nederland per indicator van het thema voor {names}; de tabel eronder geeft de cijfers.")
     shown = table.drop(columns="_id")
     for col in [*(options[k] for k in areas), "Nederland"]:
         shown[col] = [with_unit(v, u) for v, u in zip(shown[col], table["Eenheid"], strict=True)]
