@@ -382,7 +382,8 @@ def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> N
     st.caption(f"{common.indicator_label(indicator_id)}; positie onder alle gemeenten met een waarde (1 = best). "
                "Sorteer door op een kolomkop te klikken.")
     rank = next((c for c in table.columns if c.startswith("Positie")), None)
-    st.dataframe(table, hide_index=True, width="stretch",
+    # Tall enough for every gemeente: no inner scroll box (keyboard users and screen readers see all rows).
+    st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
                  column_config={rank: st.column_config.NumberColumn(rank, format="%d")} if rank else None)
     from dashboard.safety import neutralise_frame
 
