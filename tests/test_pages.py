@@ -61,7 +61,7 @@ def plotly_charts(at: AppTest) -> list:
 
 def map_payloads(at: AppTest) -> list[str]:
     """The SVG maps of a page (a Streamlit v2 component is an UnknownElement whose proto carries the data)."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component") if e.proto.component_name == "bw_svg_map"]
+    return [json.loads(e.proto.json)["svg"] for e in at.get("bidi_component") if e.proto.component_name == "bw_svg_map"]
 
 
 def feature_paths(svg: str) -> list[str]:
@@ -109,6 +109,8 @@ def test_region_page_headlines_equal_store(store_env: Path, region_id: str) -> N
     con0.close()
     assert len(feature_paths(svg)) == n_members, "one coloured path per gemeente of the region"
     assert 'class="ctx"' in svg and 'class="outl"' in svg and "<table" in svg  # context, outline, text alternative
+    assert not plotly_charts(at), "without a browser the map never reports 'painted': the charts stay deferred"
+    assert 'bw-charts-pending' in " ".join(m.value for m in at.markdown)
     con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
     default = con.execute("SELECT default_delineation FROM region_defs WHERE region_id=?", [region_id]).fetchone()[0]
     expected = con.execute(
@@ -129,6 +131,17 @@ def test_region_page_headlines_equal_store(store_env: Path, region_id: str) -> N
         assert metrics[label].startswith(fmt_num(float(expected.loc[iid, "value"]))), (label, metrics[label])
         checked += 1
     assert checked >= 2
+
+
+def test_region_page_charts_after_painted_map(store_env: Path) -> None:
+    """Once the browser reported the painted map (the component's callback sets this flag), the charts are there."""
+    at = AppTest.from_function(_region, args=("twente",), default_timeout=TIMEOUT)
+    at.session_state["_bw_charts_twente"] = True
+    at.run()
+    assert not at.exception
+    assert len(plotly_charts(at)) == 3  # profile, facilities, trends
+    assert "bw-charts-pending" not in " ".join(m.value for m in at.markdown)
+    assert map_payloads(at)
 
 
 def test_region_page_delineation_switch_via_url(store_env: Path) -> None:

@@ -1241,6 +1241,10 @@ function setup(box) {
 }
 export default function (component) {
   const { data, parentElement } = component;
+  const markup = typeof data === 'string' ? data : (data && data.svg) || '';
+  if (data && data.notify) {  // tell the server once the map is painted (the frame after it is in the DOM)
+    requestAnimationFrame(() => requestAnimationFrame(() => component.setTriggerValue('painted', true)));
+  }
   let box = parentElement.querySelector(':scope > .bw-map');
   if (!box) {
     box = document.createElement('div');
@@ -1249,10 +1253,10 @@ export default function (component) {
     parentElement.appendChild(box);
     setup(box);
   }
-  if (box.__svg === data) return;
-  box.__svg = data;
+  if (box.__svg === markup) return;
+  box.__svg = markup;
   box.querySelector('.bw-tip').hidden = true;
-  box.querySelector('.bw-svg').innerHTML = data;
+  box.querySelector('.bw-svg').innerHTML = markup;
   const svg = box.querySelector('svg');
   if (svg && svg.dataset.interactive === '1') {
     prepare(svg);
@@ -1274,18 +1278,21 @@ def _component() -> Any:
     return st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, css=COMPONENT_CSS, isolate_styles=False)
 
 
-def mount_svg(svg: str, key: str) -> None:
-    """Mount an SVG string in the page (Streamlit custom component v2, in the main document, no iframe)."""
-    _component()(data=svg, key=key)
+def mount_svg(svg: str, key: str, on_painted: Any = None) -> None:
+    """Mount an SVG string in the page (Streamlit custom component v2, in the main document, no iframe); with
+    ``on_painted`` the browser reports back (a rerun calling it) once the map is painted."""
+    callbacks = {"on_painted_change": on_painted} if on_painted is not None else {}
+    _component()(data={"svg": svg, "notify": on_painted is not None}, key=key, **callbacks)
 
 
-def show(spec: MapSpec, payload: str | Any, *, key: str, height: int = 640) -> None:
+def show(spec: MapSpec, payload: str | Any, *, key: str, height: int = 640, on_painted: Any = None) -> None:
     """Show a map: ``payload`` (from :func:`payload`, or a zero-argument callable making it) in the page, or with
-    ``BW_MAP_RENDERER=maplibre`` the plotly MapLibre baseline of the same spec."""
+    ``BW_MAP_RENDERER=maplibre`` the plotly MapLibre baseline of the same spec. ``on_painted``: see
+    :func:`mount_svg` (the baseline never calls it)."""
     if renderer() == "maplibre":
         import streamlit as st
 
         st.plotly_chart(to_maplibre(spec, height=height), width="stretch", config={"displayModeBar": False},
                         key=key)
     else:
-        mount_svg(payload() if callable(payload) else payload, key=key)
+        mount_svg(payload() if callable(payload) else payload, key=key, on_painted=on_painted)

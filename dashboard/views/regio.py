@@ -353,12 +353,13 @@ def render(region_id: str) -> None:
 
     rows = headline_frame(region_id, delineation, data.KEY_INDICATORS)
     _cards(rows)
+    charts = _DeferredCharts(region_id)
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         maps.show(region_map(region_id, delineation, map_indicator, show_claims),
                   lambda: region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
-                  height=560)
+                  height=560, on_painted=charts.release if charts.deferred else None)
         cat = data.indicators().loc[map_indicator]
         gm_p = data.periods(map_indicator, "GM")
         st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}, {gm_p[-1] if gm_p else '–'}), "
@@ -380,8 +381,7 @@ def render(region_id: str) -> None:
         worse = int((prof["score"] <= -summary.EQUAL_Z).sum())
         st.markdown(f"**{better}** indicatoren beter dan NL, **{worse}** slechter, "
                     f"**{len(prof) - better - worse}** vergelijkbaar (van {len(prof)}).")
-        st.plotly_chart(_profile_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
-                        key=f"profile_{region_id}")
+        charts.show(lambda: _profile_chart(region_id, delineation), key=f"profile_{region_id}")
 
     fac_col, trend_col = st.columns(2, gap="medium")
     with fac_col:
@@ -390,8 +390,7 @@ def render(region_id: str) -> None:
         if fac.empty:
             st.info("Geen afstandsgegevens voor deze regio.")
         else:
-            st.plotly_chart(_facilities_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
-                            key=f"fac_{region_id}")
+            charts.show(lambda: _facilities_chart(region_id, delineation), key=f"fac_{region_id}")
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
     with trend_col:
         st.subheader("Ontwikkeling")
@@ -399,12 +398,37 @@ def render(region_id: str) -> None:
                                 max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
         if chosen:
             # One figure with a panel per indicator: every plotly chart costs the browser a fixed start-up time.
-            st.plotly_chart(trends_figure(region_id, delineation, tuple(chosen)), width="stretch",
-                            config={"displayModeBar": False}, key=f"trends_fig_{region_id}")
+            charts.show(lambda: trends_figure(region_id, delineation, tuple(chosen)), key=f"trends_fig_{region_id}")
 
     with st.expander("Gemeenten en afbakening", expanded=False):
         _membership(region, delineation)
     common.footer()
+
+
+class _DeferredCharts:
+    """The page's plotly charts wait until the browser reports the map painted (once per region and session).
+
+    The browser renders a batch of new elements together once every lazily loaded chunk is there; plotly.js is
+    4.6 MB, so without this the map (and the cards above it) would wait seconds for charts below the fold. The
+    first run reserves the charts' space; the map's 'painted' report reruns the page with the charts.
+    """
+
+    def __init__(self, region_id: str) -> None:
+        self.key = f"_bw_charts_{region_id}"
+        self.deferred = maps.renderer() == "svg" and not st.session_state.get(self.key, False)
+
+    def release(self) -> None:
+        """Callback of the map's 'painted' report."""
+        st.session_state[self.key] = True
+
+    def show(self, make: Any, key: str) -> None:
+        """A plotly chart, or while deferred a placeholder of the same height."""
+        fig = make()
+        if self.deferred:
+            st.markdown(f"<div class='bw-charts-pending' aria-busy='true' style='height:{int(fig.layout.height or 450)}px'>"
+                        "</div>", unsafe_allow_html=True)
+        else:
+            st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=key)
 
 
 def _neighbour(region_id: str, step: int) -> str:

@@ -57,9 +57,10 @@ JS_IDLE = """() => {
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]');
 }"""
-# True when every plotly chart has drawn, every MapLibre map has loaded its sources and stopped moving, and every
-# SVG map has all its area paths.
+# True when no chart is still waiting for the map, every plotly chart has drawn, every MapLibre map has loaded its
+# sources and stopped moving, and every SVG map has all its area paths.
 JS_CHARTS_DRAWN = """() => {
+  if (document.querySelector('.bw-charts-pending')) return false;  // charts wait for the painted map (region page)
   for (const svg of document.querySelectorAll('.bw-map svg[data-n]')) {
     if (svg.querySelectorAll('path.f').length < +svg.dataset.n) return false;
   }
