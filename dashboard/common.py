@@ -1,6 +1,8 @@
-"""Shared page furniture: store check, indicator picker, attribution footer, presentation CSS."""
+"""Shared page furniture: store check, indicator picker, attribution footer, presentation CSS and key helper."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
@@ -96,6 +98,7 @@ function overflow() {
   return Math.max(root.scrollHeight - window.innerHeight, main ? main.scrollHeight - main.clientHeight : 0);
 }
 function fit() {
+  if (!document.querySelector('.bw-title')) return;  // only on a presentation slide
   const claims = Array.from(document.querySelectorAll('.bw-claim'));
   const shown = claims.filter((c) => c.style.display !== 'none');
   const hidden = claims.filter((c) => c.style.display === 'none');
@@ -141,7 +144,8 @@ export default function (component) {
 
 
 @st.cache_resource(show_spinner=False)
-def _presentation_component():  # noqa: ANN202 - Streamlit's component callable
+def _presentation_component() -> Any:
+    """The presentation helper component (registered once per process)."""
     return st.components.v2.component("bw_presentation_keys", js=PRESENTATION_JS, isolate_styles=False)
 
 
