@@ -52,7 +52,7 @@ def assert_rebuild_page(at: AppTest, store: Path) -> None:
     assert REBUILD_HINT in text, text[:1000]
     assert [t.value for t in at.title] == ["Brede Welvaart Regiodashboard"]
     assert str(store) in " ".join(e.value for e in at.error), [e.value for e in at.error]
-    assert not at.get("plotly_chart"), "a page with data was rendered from a broken store"
+    assert not at.get("bidi_component"), "a page with data was rendered from a broken store"
 
 
 def test_missing_store(tmp_path: Path, point_store: Callable[[Path], None]) -> None:
@@ -112,7 +112,7 @@ def serving(store_copy: Path, point_store: Callable[[Path], None]) -> Iterator[A
     point_store(store_copy)
     at = run_app()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.get("plotly_chart"), "the good store did not render a map"
+    assert at.get("bidi_component"), "the good store did not render a map"
     yield at
 
 
@@ -134,9 +134,9 @@ def test_failed_rebuild_keeps_serving(serving: AppTest, store_copy: Path, tmp_pa
 
     again = serving.run()  # the session that was open during the build
     assert not again.exception, [e.message for e in again.exception]
-    assert [t.value for t in again.title] == title and again.get("plotly_chart")
+    assert [t.value for t in again.title] == title and again.get("bidi_component")
     fresh = run_app()  # and a new visitor
-    assert not fresh.exception and [t.value for t in fresh.title] == title and fresh.get("plotly_chart")
+    assert not fresh.exception and [t.value for t in fresh.title] == title and fresh.get("bidi_component")
 
 
 def test_failed_rebuild_from_broken_bundle_keeps_serving(serving: AppTest, store_copy: Path, bundle_dir: Path,
@@ -155,4 +155,4 @@ def test_failed_rebuild_from_broken_bundle_keeps_serving(serving: AppTest, store
     assert proc.returncode != 0, (proc.stdout, proc.stderr[-2000:])
     assert file_digest(store_copy) == before, "a failed build changed the store"
     again = serving.run()
-    assert not again.exception and again.get("plotly_chart")
+    assert not again.exception and again.get("bidi_component")

@@ -1,22 +1,18 @@
-"""The documents' claims on the maps and beside the data (markers, schematic lines, outlined areas)."""
+"""The documents' claims beside the data: stored verdicts and evidence, as cards and compact lists.
+
+The claims layer on the maps lives in :mod:`dashboard.components.maps` (one map module)."""
 
 from __future__ import annotations
 
 import html
-import textwrap
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import shapely
 import streamlit as st
-from shapely.geometry import shape as to_shape
 
 from dashboard import data
-from dashboard.components.maps import outline_coords
 from dashboard.safety import safe_text
 
-CLAIM_COLOUR = "#762a83"  # purple: distinct from the blue-yellow value scale and the green/orange verdicts
 VERDICT_STYLE = {
     "ondersteund": (":material/check_circle:", "green"),
     "deels ondersteund": (":material/contrast:", "violet"),
@@ -32,104 +28,6 @@ def claims_and_documents() -> tuple[list[Any], dict[str, Any]]:
     from seeds.claims import load_claims, load_documents
 
     return load_claims(), {d.file: d for d in load_documents()}
-
-
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(html.escape(text), width))
-
-
-@st.cache_data(show_spinner=False)
-def _feature_index() -> dict[str, dict[str, Any]]:
-    index: dict[str, dict[str, Any]] = {}
-    for level in ("GM", "CR", "PV"):
-        for feature in data.shape(level)["features"]:
-            index[feature["id"]] = feature
-    return index
-
-
-@st.cache_data(show_spinner=False)
-def area_anchor(codes: tuple[str, ...]) -> tuple[float, float] | None:
-    """A representative point (lon, lat) inside the union of the claim's areas."""
-    index = _feature_index()
-    geoms = [to_shape(index[c]["geometry"]) for c in codes if c in index]
-    if not geoms:
-        return None
-    point = shapely.union_all(geoms).representative_point()
-    return point.x, point.y
-
-
-def claim_hover(claim: Any, docs: dict[str, Any]) -> str:
-    """Hover text: paraphrase, document title and section (escaped)."""
-    doc = docs.get(claim.document)
-    title = doc.title if doc else claim.document
-    return (f"<b>{html.escape(claim.id)} · {html.escape(claim.kind)}</b><br>{_wrap(claim.paraphrase)}"
-            f"<br><i>{_wrap(title)}</i>")
-
-
-def add_claims_layer(fig: go.Figure, region_id: str | None) -> int:
-    """Add the claims (all, or those about one region) to a map figure; returns how many markers were drawn.
-    On the national map areas get a marker only (their outlines would double the figure's size)."""
-    claims, docs = claims_and_documents()
-    if region_id is not None:
-        claims = [c for c in claims if region_id in c.regions]
-    return draw_claims(fig, claims, docs, outline_areas=region_id is not None)
-
-
-def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any], outline_areas: bool = True) -> int:
-    """Draw claims as markers (points and area anchors), schematic lines and (optionally) outlined areas."""
-    index = _feature_index()
-    pts_lon, pts_lat, pts_text = [], [], []
-    line_lon: list[float | None] = []
-    line_lat: list[float | None] = []
-    area_lon: list[float | None] = []
-    area_lat: list[float | None] = []
-    for claim in claims:
-        loc = claim.location
-        hover = claim_hover(claim, docs)
-        if loc.type == "point":
-            pts_lon.append(loc.lon)
-            pts_lat.append(loc.lat)
-            pts_text.append(hover + f"<br>Locatie: {html.escape(loc.name)}")
-        elif loc.type == "line":
-            if line_lon:
-                line_lon.append(None)
-                line_lat.append(None)
-            line_lon += [t.lon for t in loc.towns]
-            line_lat += [t.lat for t in loc.towns]
-            mid = loc.towns[len(loc.towns) // 2]
-            pts_lon.append(mid.lon)
-            pts_lat.append(mid.lat)
-            pts_text.append(hover + "<br>(schematische lijn: " + html.escape(" – ".join(t.name for t in loc.towns)) + ")")
-        else:
-            codes = tuple(c for c in loc.codes if c != "NL01")
-            if not codes or len(codes) > 20:
-                continue  # national claims are listed, not drawn
-            for code in codes if outline_areas else ():
-                if code in index:
-                    lons, lats = outline_coords(index[code])
-                    if area_lon:
-                        area_lon.append(None)
-                        area_lat.append(None)
-                    area_lon += lons
-                    area_lat += lats
-            anchor = area_anchor(codes)
-            if anchor:
-                pts_lon.append(anchor[0])
-                pts_lat.append(anchor[1])
-                pts_text.append(hover)
-    if area_lon:
-        fig.add_trace(go.Scattermap(lon=area_lon, lat=area_lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line={"color": CLAIM_COLOUR, "width": 1.5}, opacity=0.7, name="claimgebieden"))
-    if line_lon:
-        fig.add_trace(go.Scattermap(lon=line_lon, lat=line_lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line={"color": CLAIM_COLOUR, "width": 4}, name="claimlijnen"))
-    if pts_lon:
-        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", hoverinfo="skip", showlegend=False,
-                                    marker={"size": 17, "color": "white"}, name="claims-rand"))
-        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", text=pts_text, showlegend=False,
-                                    hovertemplate="%{text}<extra></extra>", marker={"size": 12, "color": CLAIM_COLOUR},
-                                    name="claims"))
-    return len(pts_lon)
 
 
 def claim_verdict(claim_id: str, region_id: str | None = None, delineation: str | None = None) -> dict[str, Any]:

@@ -5,11 +5,23 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import maps
-from dashboard.components.claims_layer import claims_and_documents, draw_claims, render_claim
+from dashboard.components import mapdata, maps
+from dashboard.components.claims_layer import claims_and_documents, render_claim
 from dashboard.params import ViewParams, set_params
 from dashboard.safety import safe_text
 from seeds.rules import LABELS
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def claims_map(claim_ids: tuple[str, ...]) -> maps.MapSpec:
+    """The provinces as a quiet base with the claims' markers, schematic lines and outlined areas."""
+    return maps.MapSpec(features=data.shape("PV")["features"], claims=mapdata.claims(claim_ids), title="Nederland")
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def claims_svg(claim_ids: tuple[str, ...]) -> str:
+    """The claims map as SVG (cached per selection)."""
+    return maps.payload(claims_map(claim_ids), width=600, font_px=15, uid="cl")
 
 
 def render() -> None:
@@ -56,9 +68,8 @@ def render() -> None:
                "de reden staat bij de claim. De regels staan op de pagina Over.")
     map_col, list_col = st.columns([2, 3], gap="medium")
     with map_col:
-        fig = maps.base_map(data.shape("PV"), height=620)
-        draw_claims(fig, shown, docs)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "scrollZoom": True}, key="claims_map")
+        ids = tuple(c.id for c in shown)
+        maps.show(claims_map(ids), lambda: claims_svg(ids), key="claims_map", height=620)
         st.caption("Paars: plaatsen, schematische lijnen en gebieden waarover de documenten iets zeggen.")
     with list_col:
         # No fixed-height scroll box: a box the keyboard cannot scroll fails WCAG 2.1.1.

@@ -6,11 +6,10 @@ import html
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import charts, glance, maps, summary
+from dashboard.components import charts, glance, mapdata, maps, summary
 from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
@@ -19,6 +18,9 @@ DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevr
 MAX_TRENDS = 4
 PRESENTATION_KEYS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven",
                      "ervaren_gezondheid", "afstand_ziekenhuis"]
+PRESENTATION_LABELS = {"levensverwachting": "Levensverwachting", "mediaan_inkomen": "Mediaan inkomen",
+                       "werkloosheid": "Werkloosheid", "tevredenheid_leven": "Tevreden met het leven",
+                       "ervaren_gezondheid": "Ervaren gezondheid", "afstand_ziekenhuis": "Afstand ziekenhuis"}
 BETTER, WORSE, NEUTRAL = "#1b7837", "#b35806", "#6b6b6b"  # colour-blind-safe green/orange pair
 _PAGES: dict[str, Any] = {}
 _OVERVIEW_PAGES: dict[str, Any] = {}
@@ -58,34 +60,45 @@ def _province_of(members: list[str]) -> str | None:
     return provs.mode().iloc[0] if len(provs) else None
 
 
+# viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
+PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def region_map(region_id: str, delineation: str, indicator_id: str, height: int = 560,
-               show_claims: bool = False, zoom_offset: float = -0.6, font_size: int | None = None) -> go.Figure:
-    """The region's gemeenten coloured for one indicator (latest period), outline on top, context faded."""
+def region_map(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
+               aspect: float | None = None) -> maps.MapSpec:
+    """The region's gemeenten coloured for one indicator (latest period, national colour domain), the outline on
+    top, the surrounding COROP areas faded; ``aspect`` (height/width) fixes the map's shape."""
     region = data.region_defs()[region_id]
     members = data.region_members(region_id, delineation)
-    cat = data.indicators().loc[indicator_id]
     gm_periods = data.periods(indicator_id, "GM")
     period = gm_periods[-1] if gm_periods else None
     frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
         columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
-    d = region.delineations[delineation]
-    # The stored zoom fits a 700×600 px map; the page's map column is narrower, so zoom out a little.
-    view = {"center": {"lat": d["map_center_lat"], "lon": d["map_center_lon"]}, "zoom": d["map_zoom"] + zoom_offset}
-    fig = maps.choropleth(
-        data.shape("GM"), frame, unit=cat["unit"], direction=cat["direction"],
-        direction_nl=common_direction(cat["direction"]), level_name="Gemeenten", source=_src(cat["source_table"]),
-        view=view, height=height, faded_geojson=data.shape("CR"), highlight_codes=members,
+    outline = mapdata.outline(region_id, delineation)
+    bbox = maps.padded_bbox(maps.geometry_bbox([outline.geometry]))
+    if aspect is not None:
+        bbox = maps.fit_bbox(bbox, aspect)
+    return maps.MapSpec(
+        features=maps.subset(data.shape("GM")["features"], members), values=maps.area_values(frame),
+        indicator=mapdata.indicator(indicator_id, "GM", period or 0, frame) if period else None,
+        domain=mapdata.domain(indicator_id, "GM", period) if period else None,
+        context=maps.features_in(data.shape("CR")["features"], bbox), outlines=(outline,),
+        claims=mapdata.claims(region_id=region_id) if show_claims else None, bbox=bbox, title=region.name,
     )
-    lons, lats = maps.outline_coords(data.shape(f"outline:{region_id}:{delineation}"))
-    maps.add_outline(fig, lons, lats, region.name, width=3)
-    if show_claims:
-        from dashboard.components.claims_layer import add_claims_layer
 
-        add_claims_layer(fig, region_id=region_id)
-    if font_size:
-        fig.update_layout(font={"size": font_size})
-    return fig
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def region_svg(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
+               presentation: bool = False) -> str:
+    """The region map as the page sends it: interactive SVG and table, or for presentation mode a static SVG
+    with the gemeente names on the map."""
+    if presentation:
+        p = PRESENTATION_MAP
+        spec = region_map(region_id, delineation, indicator_id, show_claims, aspect=p["aspect"])
+        return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
+                            font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)
+    return maps.payload(region_map(region_id, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
 
 
 def common_direction(direction: str) -> str:
@@ -270,13 +283,14 @@ def render(region_id: str) -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.header("Kaart en gemeenten", anchor="kaart")
-        fig = region_map(region_id, delineation, map_indicator, show_claims=show_claims)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "scrollZoom": True},
-                        key=f"map_{region_id}")
+        maps.show(region_map(region_id, delineation, map_indicator, show_claims),
+                  lambda: region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
+                  height=560)
         cat = data.indicators().loc[map_indicator]
         gm_p = data.periods(map_indicator, "GM")
         st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}, {gm_p[-1] if gm_p else '–'}), "
-                   f"{common_direction(cat['direction'])}. Grijs = geen data. Bron: CBS {_src(cat['source_table'])}.")
+                   f"{common_direction(cat['direction'])}; kleuren op de landelijke schaal. Gearceerd grijs = geen data. "
+                   f"Bron: CBS {_src(cat['source_table'])}.")
         _standing(region, delineation, map_indicator)
         _gemeenten(region, delineation, map_indicator)
     with side_col:
@@ -466,12 +480,25 @@ def _neighbour(region_id: str, step: int) -> str:
     return order[(order.index(region_id) + step) % len(order)]
 
 
+def _presentation_card(row: dict[str, Any]) -> str:
+    tone = summary.tone(row.get("niveau"))
+    rank_text = f" · #{int(row['rank'])} van {int(row['n_ranked'])}" if pd.notna(row.get("rank")) else ""
+    label = PRESENTATION_LABELS.get(row["indicator_id"], row["name"])
+    return (f"<div class='bw-card {tone}' title='{html.escape(row['name'])}'>"
+            f"<div class='lbl'>{html.escape(label)} ({row['period']})</div>"
+            f"<div class='val'>{fmt_num(row['value'], unit=row['unit'])} "
+            f"<span class='unit'>{html.escape(short_unit(row['unit']) or row['unit'])}</span></div>"
+            f"<div class='cmp'>NL {fmt_num(row['nl_value'], unit=row['unit'])} · "
+            f"{fmt_signed(row['diff'])}{rank_text}</div></div>")
+
+
 def render_presentation(region_id: str, delineation: str, params: ViewParams) -> None:
-    """Large-type, high-contrast view for a 1920×1080 projector: map, six figures, claims, previous/next."""
+    """Beamer view (fits 1280×720 and 1920×1080 without scrolling, text ≥ 20 px): map with gemeente names, six key
+    figures, the region's claims, previous/next (buttons or ← / →)."""
     region = data.region_defs()[region_id]
     st.markdown(common.PRESENTATION_CSS, unsafe_allow_html=True)
     params.show_messages()
-    nav_l, title_col, nav_r = st.columns([1.2, 6, 1.2], vertical_alignment="center")
+    nav_l, title_col, nav_r = st.columns([1.7, 6, 1.7], vertical_alignment="center")
     with nav_l:
         if st.button("◀ vorige regio", key="prev"):
             _go(_neighbour(region_id, -1))
@@ -483,40 +510,28 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     f"<div class='bw-sub'>Brede welvaart vergeleken met Nederland · "
                     f"{html.escape(data.DELINEATION_NAMES.get(delineation, delineation))}</div>",
                     unsafe_allow_html=True)
-    map_col, fig_col = st.columns([1, 1.15], gap="large")
+    map_col, fig_col = st.columns([1, 1.22], gap="medium")
     with map_col:
-        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.4,
-                         font_size=18)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"pmap_{region_id}")
-        cat = data.indicators().loc[DEFAULT_MAP_INDICATOR]
-        st.markdown(f"<div class='bw-note'>Kaart: {html.escape(cat['name_nl'])} per gemeente "
-                    f"({html.escape(cat['unit'])}); donker = beter, grijs = geen data, paars = claims.</div>",
-                    unsafe_allow_html=True)
+        maps.show(region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
+                  lambda: region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
+                  key="pmap", height=540)
     with fig_col:
         rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
                 if pd.notna(r.get("value"))]
-        grid = st.columns(2, gap="small")
-        for i, row in enumerate(rows[:6]):
-            diff = row["diff"]
-            tone = summary.tone(row.get("niveau"))
-            rank_text = f" · #{row['rank']} van {row['n_ranked']}" if row.get("rank") else ""
-            with grid[i % 2]:
-                st.markdown(
-                    f"<div class='bw-card {tone}'><div class='lbl'>{html.escape(row['name'])} ({row['period']})</div>"
-                    f"<div class='val'>{fmt_num(row['value'], unit=row['unit'])} "
-                    f"<span class='unit'>{html.escape(short_unit(row['unit']) or row['unit'])}</span></div>"
-                    f"<div class='cmp'>NL {fmt_num(row['nl_value'], unit=row['unit'])} · "
-                    f"verschil {fmt_signed(diff)}{rank_text}</div></div>",
-                    unsafe_allow_html=True,
-                )
+        st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
+                    unsafe_allow_html=True)
         st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
         _claims_section(region_id, delineation, large=True)
-    st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan Nederland, oranje = slechter, "
-                "grijs = vergelijkbaar (minder dan 0,25 standaardafwijking van de 40 COROP-gebieden). "
-                "Positie onder 40 COROP-gebieden (1 = best).</div>", unsafe_allow_html=True)
-    if st.button("Presentatiemodus verlaten", key="exit_presentation"):
-        del st.query_params["presentatie"]
-        st.rerun()
+    note_col, exit_col = st.columns([6, 2.2], vertical_alignment="center")
+    with note_col:
+        st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
+                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden (1 = best).</div>",
+                    unsafe_allow_html=True)
+    with exit_col:
+        if st.button("Presentatiemodus verlaten", key="exit_presentation"):
+            del st.query_params["presentatie"]
+            st.rerun()
+    common.presentation_keys()
 
 
 def _go(target: str) -> None:
