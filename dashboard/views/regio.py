@@ -60,6 +60,9 @@ def _province_of(members: list[str]) -> str | None:
     return provs.mode().iloc[0] if len(provs) else None
 
 
+PRESENTATION_THEMES = {"materiele_welvaart": "Materiële welvaart", "arbeid_vrije_tijd": "Arbeid, vrije tijd",
+                      "economisch_kapitaal": "Econ. kapitaal", "natuurlijk_kapitaal": "Natuurl. kapitaal",
+                      "menselijk_kapitaal": "Menselijk kap.", "sociaal_kapitaal": "Sociaal kapitaal"}
 # viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
 
@@ -480,6 +483,21 @@ def _neighbour(region_id: str, step: int) -> str:
     return order[(order.index(region_id) + step) % len(order)]
 
 
+def _presentation_themes(region_id: str, delineation: str) -> str:
+    """The theme overview for the beamer: per theme the counts better · gelijk · slechter and the gap movements."""
+    tiles = []
+    for r in data.theme_overview(region_id, delineation).itertuples():
+        if not r.n_indicators:
+            continue
+        tone = "better" if r.n_beter > r.n_slechter else "worse" if r.n_slechter > r.n_beter else ""
+        name = PRESENTATION_THEMES.get(r.theme, r.theme_name)
+        tiles.append(
+            f"<div class='bw-ptile {tone}' title='{html.escape(r.theme_name)}'><div class='n'>{html.escape(name)}</div>"
+            f"<div class='c'><b class='g'>{r.n_beter}</b> · {r.n_gelijk} · <b class='o'>{r.n_slechter}</b></div>"
+            f"<div class='c'>kloof ▲{r.n_kloof_gunstig} ▼{r.n_kloof_ongunstig}</div></div>")
+    return "<div class='bw-ptiles'>" + "".join(tiles) + "</div>"
+
+
 def _presentation_card(row: dict[str, Any]) -> str:
     tone = summary.tone(row.get("niveau"))
     rank_text = f" · #{int(row['rank'])} van {int(row['n_ranked'])}" if pd.notna(row.get("rank")) else ""
@@ -515,18 +533,32 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
         maps.show(region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
                   lambda: region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
                   key="pmap", height=540)
+    themes = params.get("weergave") == "themas"
     with fig_col:
-        rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
-                if pd.notna(r.get("value"))]
-        st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
-                    unsafe_allow_html=True)
-        st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
-        _claims_section(region_id, delineation, large=True)
-    note_col, exit_col = st.columns([6, 2.2], vertical_alignment="center")
+        if themes:
+            st.markdown("<div class='bw-h2' style='margin-top:0'>Per thema: aantal indicatoren beter · gelijk · "
+                        "slechter dan NL</div>", unsafe_allow_html=True)
+            st.markdown(_presentation_themes(region_id, delineation), unsafe_allow_html=True)
+        else:
+            rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
+                    if pd.notna(r.get("value"))]
+            st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
+                        unsafe_allow_html=True)
+            st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
+            _claims_section(region_id, delineation, large=True)
+    note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
     with note_col:
         st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
-                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden (1 = best).</div>",
+                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden.</div>",
                     unsafe_allow_html=True)
+    with view_col:
+        if st.button("Kerncijfers" if themes else "Thema's", key="presentation_view",
+                     help="Wissel tussen kerncijfers met claims en het overzicht per thema"):
+            if themes:
+                del st.query_params["weergave"]
+            else:
+                st.query_params["weergave"] = "themas"
+            st.rerun()
     with exit_col:
         if st.button("Presentatiemodus verlaten", key="exit_presentation"):
             del st.query_params["presentatie"]
@@ -536,8 +568,11 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
 
 def _go(target: str) -> None:
     page = _PAGES.get(target)
+    query = {"presentatie": "1"}
+    if st.query_params.get("weergave") == "themas":  # the next slide keeps the chosen view
+        query["weergave"] = "themas"
     if page is not None:
-        st.switch_page(page, query_params={"presentatie": "1"})
+        st.switch_page(page, query_params=query)
     else:  # outside the navigation (tests): re-render in place
         st.session_state["_presentation_region"] = target
         st.rerun()

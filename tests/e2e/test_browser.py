@@ -256,12 +256,14 @@ def test_maps_paint_without_webgl(visit: Visit, path: str) -> None:
     visit.assert_clean()
 
 
+@pytest.mark.parametrize("view", ["kerncijfers", "themas"])
 @pytest.mark.parametrize("viewport", BEAMERS, ids=[f"{v['width']}x{v['height']}" for v in BEAMERS])
 @pytest.mark.parametrize("region_id", ["twente", "zuid-limburg", "noord-nederland"])
-def test_presentation_fits_beamer(visit: Visit, screenshot_dir: Path, region_id: str, viewport: dict[str, int]) -> None:
-    """No scrolling, no visible text under 20 px, whole button labels, the claims that fit."""
+def test_presentation_fits_beamer(visit: Visit, screenshot_dir: Path, region_id: str, viewport: dict[str, int],
+                                  view: str) -> None:
+    """No scrolling, no visible text under 20 px, whole button labels, the claims (or the themes) that fit."""
     visit.page.set_viewport_size(viewport)
-    visit.open(f"/{region_id}?presentatie=1", has_map=True)
+    visit.open(f"/{region_id}?presentatie=1" + ("&weergave=themas" if view == "themas" else ""), has_map=True)
     visit.page.wait_for_timeout(500)  # let the fit helper settle (it hides claims that do not fit)
     wait_idle(visit.page)
     overflow = visit.page.evaluate(JS_OVERFLOW)
@@ -271,11 +273,16 @@ def test_presentation_fits_beamer(visit: Visit, screenshot_dir: Path, region_id:
     small = [(text, size) for text, size in sizes if size < MIN_TEXT_PX]
     assert small == [], f"tekst kleiner dan {MIN_TEXT_PX} px: {small[:10]}"
     texts = " ".join(text for text, _ in sizes)
-    for needed in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", "Wat de documenten zeggen"):
+    section = "Wat de documenten zeggen" if view == "kerncijfers" else "Per thema"
+    for needed in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", section):
         assert needed in texts, needed
-    assert visit.page.locator(".bw-claim:visible").count() >= 1
+    if view == "kerncijfers":
+        assert visit.page.locator(".bw-claim:visible").count() >= 1
+    else:
+        assert visit.page.locator(".bw-ptile:visible").count() == 13, "thema-overzicht niet helemaal zichtbaar"
     assert visit.page.locator(f"{MAP_SVG} .labels text").count() >= 1, "geen gemeentenamen op de kaart"
-    visit.screenshot(screenshot_dir, f"presentatie_{region_id}_{viewport['width']}x{viewport['height']}")
+    suffix = "" if view == "kerncijfers" else "_themas"
+    visit.screenshot(screenshot_dir, f"presentatie_{region_id}_{viewport['width']}x{viewport['height']}{suffix}")
     visit.assert_clean()
 
 
