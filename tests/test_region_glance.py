@@ -185,3 +185,15 @@ def test_compare_accepts_nederland_and_a_single_region(store_env: Path) -> None:
     assert "tegenover **Nederland**" in _html(at)
     single = _run(_page, "vergelijk", {"gebieden": "twente"})
     assert not single.exception and {"Twente (regio)", "Nederland"} <= set(single.dataframe[0].value.columns)
+
+
+def test_national_ranking_filtered_to_a_region(con, store_env: Path) -> None:  # noqa: ANN001
+    at = _run(_page, "nederland", {"indicator": "tevredenheid_leven", "niveau": "GM", "regio": "zuid-limburg"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    members = con.execute("""SELECT r.name FROM region_members m JOIN regions r ON r.region_code = m.gemeente_code
+                             WHERE m.region_id='zuid-limburg' AND m.delineation='corop'""").df()["name"]
+    assert sorted(table["Gebied"]) == sorted(members)
+    shown = table["Waarde"][table["Waarde"] != "geen data"]
+    assert shown.str.endswith(" %").all() and shown.str.contains(",").all()  # Dutch: decimal comma and unit
+    assert table["Positie"].dropna().max() > len(table)  # positions stay those among all 342 gemeenten

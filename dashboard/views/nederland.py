@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import mapdata, maps
-from dashboard.components.fmt import fmt_num, method_nl, short_unit
+from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
 LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
@@ -99,13 +99,18 @@ def render() -> None:
         nl_value = frame["nl_value"].iloc[0] if len(frame) else None
         st.metric(f"Nederland, {period}", f"{fmt_num(nl_value, unit=cat['unit'])} {short_unit(cat['unit'])}".strip(),
                   help=f"Eenheid: {cat['unit']}")
-        table = ranking_table(frame, cat["unit"])
+        region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
+        only = params.choice("regio", ["", *region_ids], "", "regio") or None
+        only = st.selectbox("Ranglijst alleen voor", [None, *region_ids],
+                            index=[None, *region_ids].index(only),
+                            format_func=lambda r: "heel Nederland" if r is None else data.region_defs()[r].name,
+                            key="nl_rank_region", help="Toon in de ranglijst alleen de gebieden van één regio; "
+                            "de positie blijft die onder alle gebieden van het niveau.")
+        set_params(regio=only)
+        table = ranking_table(frame, cat["unit"], _codes_in(only, level) if only else None)
         st.dataframe(
-            table, hide_index=True, width="stretch", height=520,
-            column_config={
-                "Positie": st.column_config.NumberColumn(format="%d"),
-                "Waarde": st.column_config.NumberColumn(format="%.1f", help=cat["unit"]),
-            },
+            table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)),
+            column_config={"Positie": st.column_config.NumberColumn(format="%d", width="small")},
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
         title = "" if cat["source_table"] == "RMBW" else f" ({cat['source_title']})"
@@ -114,17 +119,34 @@ def render() -> None:
     common.footer()
 
 
-def ranking_table(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """Sortable ranking (1 = best), one row per area, missing values last as 'geen data'."""
+def _codes_in(region_id: str, level: str) -> set[str]:
+    """The areas of ``level`` inside a region (its gemeenten, or the COROP areas/provinces they lie in)."""
+    members = data.region_members(region_id, data.region_defs()[region_id].default_delineation)
+    if level == "GM":
+        return set(members)
+    regions = data.regions_table().set_index("region_code")
+    column = {"CR": "corop_code", "PV": "province_code"}[level]
+    return set(regions.loc[regions.index.intersection(members), column].dropna())
+
+
+def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) -> pd.DataFrame:
+    """Sortable ranking (1 = best among all areas of the level), values the Dutch way with unit, missing values
+    last as 'geen data'; ``only`` keeps the areas of one region (their national position stays)."""
+    areas = data.regions_table()
+    level = frame["region_code"].iloc[0][:2] if len(frame) else None
+    if level:  # every current area of the level, so areas without a value show as 'geen data'
+        areas = areas[(areas["region_level"] == level) & areas["is_current"]][["region_code", "name"]]
+        frame = areas.merge(frame.drop(columns="name"), on="region_code", how="left")
     table = frame.sort_values(["rank", "name"], na_position="last")
+    if only is not None:
+        table = table[table["region_code"].isin(only)]
     return pd.DataFrame(
         {
             "Positie": table["rank"],
             "Gebied": table["name"],
-            "Code": table["region_code"],
-            "Waarde": table["value"].round(2),
-            "Verschil met NL": (table["value"] - table["nl_value"]).round(2),
-            "Status": table["value"].map(lambda v: "" if pd.notna(v) else "geen data"),
+            "Waarde": [with_unit(v, unit) for v in table["value"]],
+            "Verschil met NL": [fmt_signed(v - n) if pd.notna(v) else "–" for v, n in zip(table["value"], table["nl_value"],
+                                                                                        strict=True)],
             "Methode": table["method"].map(method_nl),
         }
     )
