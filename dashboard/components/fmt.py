@@ -88,3 +88,14 @@ def short_unit(unit: str) -> str:
     if u == "km":
         return u
     return ""
+
+
+FIGURE_SPACE = "\u2007"  # as wide as a digit
+
+
+def rank_text(rank: float | None, width: int = 3) -> str:
+    """A position as text, right-aligned with figure spaces ('  2', ' 12', '102'); '–' when missing. Streamlit's
+    grid shows a missing number as 'None' (not Dutch); its 'smart' sort still reads these texts as numbers."""
+    if rank is None or pd.isna(rank):
+        return "–"
+    return f"{int(rank):>{width}}".replace(" ", FIGURE_SPACE)

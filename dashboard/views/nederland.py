@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import mapdata, maps
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, with_unit
+from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
 LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
@@ -110,7 +110,8 @@ def render() -> None:
         table = ranking_table(frame, cat["unit"], _codes_in(only, level) if only else None)
         st.dataframe(
             table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)),
-            column_config={"Positie": st.column_config.NumberColumn(format="%d", width="small")},
+            column_config={"Positie": st.column_config.TextColumn("Positie", width="small",
+                                                                  help="1 = best onder alle gebieden van het niveau")},
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
         title = "" if cat["source_table"] == "RMBW" else f" ({cat['source_title']})"
@@ -142,12 +143,12 @@ def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) 
         table = table[table["region_code"].isin(only)]
     return pd.DataFrame(
         {
-            "Positie": table["rank"],
+            "Positie": [rank_text(r, len(str(len(frame)))) for r in table["rank"]],
             "Gebied": table["name"],
             "Waarde": [with_unit(v, unit) for v in table["value"]],
             "Verschil met NL": [fmt_signed(v - n) if pd.notna(v) else "–" for v, n in zip(table["value"], table["nl_value"],
                                                                                         strict=True)],
-            "Methode": table["method"].map(method_nl),
+            "Methode": table["method"].map(method_nl).fillna(""),
         }
     )
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import charts, glance, mapdata, maps, summary
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, with_unit
+from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
 DEFAULT_MAP_INDICATOR = "ervaren_gezondheid"
@@ -189,15 +189,13 @@ def gemeenten_table(region_id: str, delineation: str, indicator_id: str) -> pd.D
         has = value is not None and pd.notna(value)
         rows.append({
             "Gemeente": names.get(code, code),
-            f"Positie (van {n_ranked})": int(hit["rank"]) if has and pd.notna(hit["rank"]) else None,
+            "_rank": float(hit["rank"]) if has and pd.notna(hit["rank"]) else float("inf"),
+            f"Positie (van {n_ranked})": rank_text(hit["rank"] if has else None, len(str(n_ranked))),
             f"Waarde ({periods[-1]})": with_unit(value, cat["unit"]) if has else "geen data",
             "Nederland": with_unit(frame["nl_value"].iloc[0], cat["unit"]) if len(frame) else "–",
             "Verschil met NL": fmt_signed(float(value) - float(frame["nl_value"].iloc[0])) if has else "–",
         })
-    rank = f"Positie (van {n_ranked})"
-    table = pd.DataFrame(rows).sort_values([rank, "Gemeente"], na_position="last")
-    table[rank] = table[rank].astype("Int64")
-    return table.reset_index(drop=True)
+    return pd.DataFrame(rows).sort_values(["_rank", "Gemeente"]).drop(columns="_rank").reset_index(drop=True)
 
 
 def _trend_choice(params: ViewParams, options: list[str]) -> list[str]:
@@ -401,7 +399,7 @@ def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> N
     rank = next((c for c in table.columns if c.startswith("Positie")), None)
     # Tall enough for every gemeente: no inner scroll box (keyboard users and screen readers see all rows).
     st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
-                 column_config={rank: st.column_config.NumberColumn(rank, format="%d")} if rank else None)
+                 column_config={rank: st.column_config.TextColumn(rank, help="1 = best; – = geen data")} if rank else None)
     from dashboard.safety import neutralise_frame
 
     csv = neutralise_frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
