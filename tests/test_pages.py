@@ -180,7 +180,9 @@ def test_missing_store_explains_rebuild(tmp_path: Path) -> None:
         if old:
             os.environ["BW_STORE"] = old
     assert not at.exception
-    assert "python -m data_loaders build" in " ".join(m.value for m in at.markdown)
+    assert "niet beschikbaar" in " ".join(e.value for e in at.error)
+    shown = " ".join(m.value for m in [*at.markdown, *at.error])
+    assert "python -m data_loaders build" not in shown and str(tmp_path) not in shown, "no command or path for visitors"
 
 
 def test_unknown_params_give_friendly_message(store_env: Path) -> None:
