@@ -374,7 +374,7 @@ def test_nginx_upstream_is_sticky_over_both_apps() -> None:
 
 def test_nginx_websocket_upgrade_for_stream() -> None:
     text = _nginx_text()
-    stream = _block(text, "location /_stcore/stream")
+    stream = _block(text, "location ^~ /_stcore/stream")
     assert "proxy_pass http://streamlit;" in stream
     assert re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade\s*;", stream)
     assert re.search(r'proxy_set_header\s+Connection\s+"upgrade"\s*;', stream)
