@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -16,6 +15,7 @@ from typing import Any
 
 from bench.build import build_times
 from bench.common import BUDGETS, REPO_ROOT, RESULTS, format_table, median
+from data_loaders.cli import dutch_help, dutch_parser
 from tests.e2e.harness import chromium_available
 
 SERVER_SIDE_TIMEOUT_S = 600
@@ -46,15 +46,19 @@ def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement; exit 0 (or 1 with ``--strict`` when a budget fails)."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=5, help="herhalingen per meting (mediaan; standaard 5)")
-    parser.add_argument("--baseline-runs", type=int, default=3, help="herhalingen per meting van de naïeve variant (standaard 3)")
-    parser.add_argument("--builds", type=int, default=3, help="aantal store-builds (mediaan; standaard 3)")
-    parser.add_argument("--sessions", type=int, default=10, help="gelijktijdige browsersessies voor rss_mb_10")
+    parser = dutch_parser("python -m bench", "Meet het dashboard: store bouwen, serverruns, figuurgroottes, browser, "
+                          "geheugen van de zwaarste export; drukt een tabel af met per budget PASS of FAIL en schrijft "
+                          "bench/results.json.")
+    parser.add_argument("--runs", type=int, metavar="N", default=5, help="herhalingen per meting (mediaan; standaard 5)")
+    parser.add_argument("--baseline-runs", type=int, metavar="N", default=3,
+                        help="herhalingen per meting van de naïeve variant (standaard 3)")
+    parser.add_argument("--builds", type=int, metavar="N", default=3, help="aantal store-builds (mediaan; standaard 3)")
+    parser.add_argument("--sessions", type=int, metavar="N", default=10, help="gelijktijdige browsersessies voor rss_mb_10")
     parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=RESULTS, metavar="PAD",
+                        help="resultatenbestand (standaard bench/results.json)")
     parser.add_argument("--strict", action="store_true", help="exitcode 1 als een budget niet gehaald wordt")
-    args = parser.parse_args(argv)
+    args = dutch_help(parser).parse_args(argv)
 
     began = time.perf_counter()
     load_before = os.getloadavg()

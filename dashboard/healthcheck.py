@@ -7,12 +7,12 @@ Streamlit's own health endpoint says ``ok`` even when the store is broken, so it
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import urllib.error
 import urllib.request
 
+from data_loaders.cli import dutch_help, dutch_parser
 from data_loaders.store import Store, StoreUnavailable
 
 DEFAULT_URL = "http://127.0.0.1:8501"
@@ -46,16 +46,14 @@ def check_server(url: str, timeout_s: float) -> tuple[bool, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line; prints one line per check and returns the exit code."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dashboard.healthcheck",
-        description="Gezondheidscontrole van één dashboardserver: de store is leesbaar en de server antwoordt.",
-    )
-    parser.add_argument("--store", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
-    parser.add_argument("--url", default=os.environ.get("BW_HEALTH_URL", DEFAULT_URL),
+    parser = dutch_parser("python -m dashboard.healthcheck",
+                          "Gezondheidscontrole van één dashboardserver: de store is leesbaar en de server antwoordt.")
+    parser.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
+    parser.add_argument("--url", metavar="URL", default=os.environ.get("BW_HEALTH_URL", DEFAULT_URL),
                         help=f"adres van de server (standaard BW_HEALTH_URL of {DEFAULT_URL})")
     parser.add_argument("--alleen-store", action="store_true", help="alleen de store controleren, niet de server")
-    parser.add_argument("--timeout", type=float, default=4.0, help="wachttijd voor de server in seconden (standaard 4)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--timeout", type=float, metavar="SECONDEN", default=4.0, help="wachttijd voor de server in seconden (standaard 4)")
+    args = dutch_help(parser).parse_args(argv)
     checks = [check_store(args.store)]
     if not args.alleen_store:
         checks.append(check_server(args.url, args.timeout))

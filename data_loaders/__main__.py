@@ -153,12 +153,12 @@ def main(argv: list[str] | None = None) -> int:
              "StatLine-tabellen van CBS via internet (de Monitor Brede Welvaart, de KWB-basis en de grenzen komen "
              f"ook dan uit de bundel; {README_DATA_HINT})",
     )
-    build.add_argument("--bundle", help="datamap met cbs/ en geo/ (standaard BW_DATA_DIR of ../shared/data)")
-    build.add_argument("--store", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
+    build.add_argument("--bundle", metavar="MAP", help="datamap met cbs/ en geo/ (standaard BW_DATA_DIR of ../shared/data)")
+    build.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
     build.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
     info = sub.add_parser("info", help="tellingen per indicator, niveau en periode",
                           description="Toon wat er in de store staat: tellingen per indicator, niveau en periode.")
-    info.add_argument("--store", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
+    info.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
     dutch_help(parser)
     args = parser.parse_args(argv)
     return _build(args) if args.command == "build" else _info(args)

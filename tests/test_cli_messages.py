@@ -62,3 +62,47 @@ def test_help_is_plain_dutch(args: list[str]) -> None:
     for line, following in zip(lines, lines[1:], strict=False):
         option = re.match(r"\s+(--[a-z][\w.-]*)(\s+\S+)?\s*$", line)
         assert not option or following.startswith(" " * 20), f"optie zonder uitleg: {line!r}"
+
+
+def test_dashboard_refuses_a_taken_port_in_dutch(built_store: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {**cli_env(), "BW_STORE": str(built_store)}
+        proc = run("-m", "dashboard", "--server.port", str(port), env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert f"fout: poort {port} op 127.0.0.1 is al in gebruik" in proc.stderr
+    assert f"--server.port {port + 1}" in proc.stderr
+
+
+def test_dashboard_says_where_it_listens(built_store: Path) -> None:
+    import os
+    import signal
+    import time
+
+    from tests.e2e.harness import free_port
+
+    port = free_port()
+    env = {**cli_env(), "BW_STORE": str(built_store)}
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", f"--server.port={port}", "--server.headless", "true",
+                             "--server.fileWatcherType", "none"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and proc.stdout is not None:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if "Het dashboard draait" in line or not line:
+                break
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    text = "".join(lines)
+    assert f"Dashboard start op http://127.0.0.1:{port}, alleen op deze computer" in text, text
+    assert "--server.address 0.0.0.0" in text and "--server.port N" in text
+    assert f"Het dashboard draait: open http://127.0.0.1:{port}" in text, text
+    assert "You can now view" not in text
