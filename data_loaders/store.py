@@ -24,6 +24,8 @@ REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations
 NOTICE_MISSING = "De datastore van het dashboard is nog niet gebouwd."
 NOTICE_BROKEN = "De datastore van het dashboard is beschadigd of onvolledig."
 REBUILD = "bouw hem opnieuw met: python -m data_loaders build"
+# A query the code got wrong is a bug, not a broken store: these propagate unchanged.
+_BUGS = (duckdb.BinderException, duckdb.ParserException)
 
 
 class StoreUnavailable(RuntimeError):
@@ -90,6 +92,8 @@ class Store:
                 return cur.execute(sql, params or []).df()
             finally:
                 cur.close()
+        except _BUGS:
+            raise
         except duckdb.Error as err:
             raise self._broken(err) from None
 
@@ -101,6 +105,8 @@ class Store:
                 return cur.execute(sql, params or []).fetchall()
             finally:
                 cur.close()
+        except _BUGS:
+            raise
         except duckdb.Error as err:
             raise self._broken(err) from None
 
@@ -113,6 +119,8 @@ class Store:
         try:
             try:
                 cur.execute(sql, params or [])
+            except _BUGS:
+                raise
             except duckdb.Error as err:
                 raise self._broken(err) from None
             while True:
