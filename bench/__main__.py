@@ -40,6 +40,20 @@ def _server_side(store: Path, runs: int, baseline_runs: int, workdir: Path) -> d
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def _export_memory(store: Path, sessions: int, workdir: Path) -> dict[str, Any] | None:
+    """Server memory with the worst export link, one and ``sessions`` at once (``bench/export_memory.py``)."""
+    from bench.export_memory import measure, report
+
+    _progress(f"export-geheugen: de zwaarste exportlink, 1 en {sessions} sessies tegelijk …")
+    try:
+        result = measure(store, sessions, workdir, _progress)
+    except Exception as err:  # noqa: BLE001 - keep the other measurements; report what failed
+        _progress(f"  export-geheugenmeting mislukt: {type(err).__name__}: {str(err)[:300]}")
+        return None
+    _progress("  " + report(result))
+    return result
+
+
 def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: values.get(k) for k in keys}
 
@@ -55,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builds", type=int, metavar="N", default=3, help="aantal store-builds (mediaan; standaard 3)")
     parser.add_argument("--sessions", type=int, metavar="N", default=10, help="gelijktijdige browsersessies voor rss_mb_10")
     parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
+    parser.add_argument("--no-export", action="store_true", help="sla de geheugenmeting van de zwaarste export over")
     parser.add_argument("--out", type=Path, default=RESULTS, metavar="PAD",
                         help="resultatenbestand (standaard bench/results.json)")
     parser.add_argument("--strict", action="store_true", help="exitcode 1 als een budget niet gehaald wordt")
@@ -85,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
                                        "baseline": side["baseline"]["page_runs_ms"]}
         if "profile_region_top15" in side:
             diagnostics["profile_region_top15"] = side["profile_region_top15"]
+
+        results["export_memory"] = None if args.no_export else _export_memory(store, args.sessions, workdir)
 
         browser_keys = ("cold_start_s", "browser_map_s", "rss_mb_1", "rss_mb_10")
         if args.no_browser or not chromium_available():
@@ -130,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             "browser_map_s": "navigation start → visible MapLibre canvas, new page in a warm browser context",
             "rss": "peak RSS (MB = 10^6 B) of the server process and children while the sessions load their map",
             "baseline": "naive variant: caches cleared at every run and unsimplified 6-decimal boundaries; no naive build",
+            "export_memory": "bench/export_memory.py: websocket sessions open the worst /data link and download the "
+                             "Excel-NL CSV; server RSS (process + children) sampled every 0.1 s",
         },
     }
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
