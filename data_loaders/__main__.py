@@ -139,8 +139,6 @@ def _info(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `info | head` ends quietly
     parser = dutch_parser("python -m data_loaders", "Brede Welvaart Regiodashboard: de DuckDB-store bouwen en bekijken.")
     sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="{build,info}")
     build = sub.add_parser(
@@ -161,7 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     info.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
     dutch_help(parser)
     args = parser.parse_args(argv)
-    return _build(args) if args.command == "build" else _info(args)
+    if args.command == "build":
+        return _build(args)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_DFL) if hasattr(signal, "SIGPIPE") else None
+    try:  # `info | head` ends quietly
+        return _info(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGPIPE, previous)
 
 
 if __name__ == "__main__":

@@ -48,25 +48,31 @@ class Store:
         self.path = store_path(path)
         if not self.path.is_file():
             raise StoreUnavailable(NOTICE_MISSING, f"geen store op {self.path}; {REBUILD}")
+        self._con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
         try:
-            self._con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
             quoted = str(self.path).replace("'", "''")
             self._con.execute(f"ATTACH '{quoted}' AS store (TYPE duckdb, READ_ONLY)")
             self._con.execute("USE store")
             tables = {r[0] for r in self._con.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
         except duckdb.Error as err:
+            self._con.close()
             raise self._broken(err, "beschadigd of onleesbaar") from None
         missing = REQUIRED_TABLES - tables
         if missing:
+            self._con.close()
             raise StoreUnavailable(
                 NOTICE_BROKEN, f"store {self.path} is onvolledig (ontbreekt: {', '.join(sorted(missing))}); {REBUILD}"
             )
         self.tables = sorted(tables)
-        self.verify_ms = self.verify() if verify else None
-        self.indicators = self.df("SELECT * FROM indicators")
-        self.regions = self.df("SELECT * FROM regions")
-        self.info = dict(self.rows("SELECT key, value FROM build_info"))
+        try:
+            self.verify_ms = self.verify() if verify else None
+            self.indicators = self.df("SELECT * FROM indicators")
+            self.regions = self.df("SELECT * FROM regions")
+            self.info = dict(self.rows("SELECT key, value FROM build_info"))
+        except BaseException:
+            self._con.close()
+            raise
 
     def _broken(self, err: BaseException, what: str = "onleesbaar") -> StoreUnavailable:
         message = " ".join(str(err).split())[:300]
