@@ -8,6 +8,7 @@ reported in Dutch (Streamlit itself would silently move to the next free port). 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -98,6 +99,7 @@ def main(argv: list[str]) -> int:
            "--server.address", args.address, "--server.port", str(args.port), "--logger.hideWelcomeMessage", "true",
            *rest]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())  # stopping us stops the server too
     try:
         if _wait_ready(proc, _url(args.address, args.port)):
             print(f"Het dashboard draait: open {_url(args.address, args.port)} (stoppen: Ctrl-C)", flush=True)
