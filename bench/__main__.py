@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="herhalingen per meting van de naïeve variant (standaard 3)")
     parser.add_argument("--builds", type=int, metavar="N", default=3, help="aantal store-builds (mediaan; standaard 3)")
     parser.add_argument("--sessions", type=int, metavar="N", default=10, help="gelijktijdige browsersessies voor rss_mb_10")
+    parser.add_argument("--browser-runs", type=int, metavar="N", default=7,
+                        help="runs per paginatype en variant van de kaartvergelijking SVG/MapLibre (standaard 7)")
     parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
     parser.add_argument("--no-export", action="store_true", help="sla de geheugenmeting van de zwaarste export over")
     parser.add_argument("--out", type=Path, default=RESULTS, metavar="PAD",
@@ -85,13 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         store = workdir / "store" / "brede_welvaart.duckdb"
         store.parent.mkdir()
 
-        _progress(f"1/4 store bouwen ({args.builds}×) …")
+        _progress(f"1/5 store bouwen ({args.builds}×) …")
         builds = build_times(store, args.builds)
         results["build_s"] = median(builds)
         diagnostics["build_runs_s"] = [round(b, 2) for b in builds]
         _progress(f"  builds: {', '.join(f'{b:.1f} s' for b in builds)}")
 
-        _progress("2/4 server-side (AppTest) en figuurgroottes …")
+        _progress("2/5 server-side (AppTest) en figuurgroottes …")
         side = _server_side(store, args.runs, args.baseline_runs, workdir)
         for key in ("page_server_ms", "page_apptest_ms", "figure_kb"):
             results[key] = side["current"][key]
@@ -103,33 +105,47 @@ def main(argv: list[str] | None = None) -> int:
 
         results["export_memory"] = None if args.no_export else _export_memory(store, args.sessions, workdir)
 
-        browser_keys = ("cold_start_s", "browser_map_s", "rss_mb_1", "rss_mb_10")
+        browser_keys = ("cold_start_s", "rss_mb_1", "rss_mb_10")
+        map_keys = ("browser_map_s", "browser_last_chart_s", "browser_map_ratio")
         if args.no_browser or not chromium_available():
             reason = "--no-browser" if args.no_browser else "/usr/bin/chromium ontbreekt"
-            _progress(f"3/4 en 4/4 browsermetingen overgeslagen ({reason})")
-            results.update(dict.fromkeys(browser_keys))
+            _progress(f"3/5 t/m 5/5 browsermetingen overgeslagen ({reason})")
+            results.update(dict.fromkeys(browser_keys + map_keys))
             baseline.update(dict.fromkeys(browser_keys))
         else:
-            from bench.browser import measure
+            from bench.browser import compare_maps, measure, profile_slowest
 
-            def attempt(naive_variant: bool, runs: int) -> dict[str, Any]:
+            def attempt(key: str, run: Any) -> dict[str, Any]:
                 try:
-                    return measure(store, naive=naive_variant, runs=runs, sessions=args.sessions, log_dir=workdir,
-                                   progress=_progress)
+                    return run()
                 except Exception as err:  # noqa: BLE001 - keep the other measurements; report what failed
-                    key = "baseline" if naive_variant else "current"
                     diagnostics.setdefault("browser_errors", {})[key] = f"{type(err).__name__}: {err}"[:2000]
                     _progress(f"  browsermeting ({key}) mislukt: {type(err).__name__}: {str(err)[:300]}")
                     return {}
 
-            _progress("3/4 browser tegen de echte server …")
-            cur = attempt(False, args.runs)
-            _progress("4/4 browser tegen de naïeve server (caches elke run leeg, ruwe grenzen) …")
-            naive = attempt(True, args.baseline_runs)
+            _progress("3/5 browser tegen de echte server (koude start, RSS) …")
+            cur = attempt("current", lambda: measure(store, naive=False, sessions=args.sessions, log_dir=workdir,
+                                                     progress=_progress))
+            _progress("4/5 browser tegen de naïeve server (caches elke run leeg, ruwe grenzen) …")
+            naive = attempt("baseline", lambda: measure(store, naive=True, sessions=args.sessions, log_dir=workdir,
+                                                        progress=_progress))
+            _progress(f"5/5 navigatie → geschilderde kaart: SVG (geen WebGL) tegen MapLibre (WebGL), "
+                      f"{args.browser_runs}× afwisselend …")
+            comparison = attempt("maps", lambda: compare_maps(store, runs=args.browser_runs, log_dir=workdir,
+                                                              progress=_progress))
             results.update(_pick(cur, browser_keys))
             baseline.update(_pick(naive, browser_keys))
+            pages = comparison.get("pages", {})
+            results["browser_map_s"] = {k: e["map_s"]["svg"]["median"] for k, e in pages.items()} or None
+            results["browser_last_chart_s"] = {k: e["last_chart_s"]["svg"]["median"] for k, e in pages.items()} or None
+            results["browser_map_ratio"] = {k: e["map_s"]["ratio"]["median"] for k, e in pages.items()} or None
             diagnostics["browser"] = {"current": {k: v for k, v in cur.items() if k not in browser_keys},
                                       "baseline": {k: v for k, v in naive.items() if k not in browser_keys}}
+            if comparison:
+                diagnostics["map_comparison"] = comparison
+                profile = attempt("profile", lambda: profile_slowest(store, comparison, workdir) or {})
+                if profile:
+                    diagnostics["browser_cpu_profile"] = profile
 
     results["baseline"] = baseline
     results["budgets"] = [b.check(results) for b in BUDGETS]
@@ -137,14 +153,19 @@ def main(argv: list[str] | None = None) -> int:
     results["meta"] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(), "cpus": os.cpu_count(), "runs": args.runs,
-        "baseline_browser_runs": args.baseline_runs, "sessions": args.sessions,
+        "baseline_runs": args.baseline_runs, "browser_runs": args.browser_runs, "sessions": args.sessions,
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "duration_s": round(time.perf_counter() - began, 1),
         "notes": {
             "page_server_ms": "render() time inside an AppTest run, median after one warm-up; page_apptest_ms = wall of AppTest.run()",
-            "figure_kb": "plotly.io.to_json(fig) as st.plotly_chart sends it; 1 KB = 1024 B; national map = default "
-                         "indicator, latest period, ten regions outlined; region maps = page default (claims on)",
-            "browser_map_s": "navigation start → visible MapLibre canvas, new page in a warm browser context",
+            "figure_kb": "map payload as the page sends it (SVG + table, the v2 component's JSON data); 1 KB = 1024 B; "
+                         "national map = default indicator, latest period, ten regions outlined; region maps = page "
+                         "default (claims on)",
+            "browser_map_s": "navigation start → painted SVG map (all area paths in the DOM + one animation frame), "
+                             "chromium without WebGL, new page in a warm browser context; median of --browser-runs",
+            "browser_last_chart_s": "navigation start → painted map, every chart drawn and the script run finished",
+            "browser_map_ratio": "SVG / MapLibre baseline (BW_MAP_RENDERER=maplibre, software WebGL), pair by pair, "
+                                 "alternating in the same run; median",
             "rss": "peak RSS (MB = 10^6 B) of the server process and children while the sessions load their map",
             "baseline": "naive variant: caches cleared at every run and unsimplified 6-decimal boundaries; no naive build",
             "export_memory": "bench/export_memory.py: websocket sessions open the worst /data link and download the "
@@ -158,13 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     if "profile_region_top15" in diagnostics:
         print("\nregiopagina boven budget — cProfile (top 15, cumulatief) van één warme run:")
         print("\n".join(diagnostics["profile_region_top15"]))
-    if "browser" in diagnostics:
-        print("\nbrowser: moment van het grootste websocketbericht (de kaartfiguur) vs. zichtbare kaart (mediaan):")
-        for kind, info in diagnostics["browser"]["current"].get("browser_breakdown", {}).items():
-            total = results["browser_map_s"].get(kind)
-            print(f"  {kind:<13} figuur binnen na {info['figure_frame_s']:.2f} s ({info['figure_frame_kb']:.0f} KB), "
-                  f"kaart zichtbaar na {total:.2f} s → {total - info['figure_frame_s']:.2f} s in de browser")
-    profile = diagnostics.get("browser", {}).get("current", {}).get("browser_cpu_profile")
+    if "map_comparison" in diagnostics:
+        from bench.browser import format_comparison
+
+        comparison = diagnostics["map_comparison"]
+        print("\n" + format_comparison(comparison))
+        print("grootste websocketbericht vóór de geschilderde kaart (mediaan): " + ", ".join(
+            f"{k} SVG {e['frame_kb']['svg']:.0f} KB / MapLibre {e['frame_kb']['maplibre']:.0f} KB"
+            for k, e in comparison["pages"].items()))
+    profile = diagnostics.get("browser_cpu_profile")
     if profile:
         print(f"\nbrowser boven budget — JS-CPU-profiel van één laadbeurt ({profile['page']}), top op eigen tijd:")
         print("\n".join(profile["top"]))

@@ -2,10 +2,10 @@
 
 * builds a store into a temporary directory (``python -m data_loaders build``) unless ``--store`` is given;
 * starts ``streamlit run dashboard/app.py`` on a free 127.0.0.1 port (``tests/e2e/harness.StreamlitServer``);
-* launches ONE headless Debian chromium (software WebGL) and opens a browser context per session; each session
+* launches ONE headless Debian chromium (WebGL off) and opens a browser context per session; each session
   loops over :data:`PATHS` (every session starts at a different page) until ``--duration`` seconds have passed,
   then finishes its current page and stops;
-* per page load it measures the time from ``page.goto`` to the main content being visible (the map canvas where
+* per page load it measures the time from ``page.goto`` to the main content being visible (the map where
   the page has a map, else the ``h1``), then waits for the script run to finish and counts errors: Streamlit
   exception boxes, page errors (uncaught JS), HTTP >= 500 responses, navigation failures and timeouts;
 * ``--browsers K`` (K < sessions) runs only K sessions in the browser and the others as Streamlit websocket
@@ -47,19 +47,19 @@ import websocket
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, JS_IDLE, MAP_CANVAS, REPO_ROOT, StreamlitServer
+from tests.e2e.harness import CHROMIUM, CHROMIUM_ARGS, EXCEPTION, JS_IDLE, MAP_ELEMENT, REPO_ROOT, StreamlitServer
 
 RESULTS = REPO_ROOT / "bench" / "load_results.json"
 H1 = '[data-testid="stMain"] h1'
-# (path, selector of the main content): the map canvas where the page has a map, else the page title.
+# (path, selector of the main content): the map where the page has a map, else the page title.
 PATHS: list[tuple[str, str]] = [
-    ("/", MAP_CANVAS),
-    ("/twente", MAP_CANVAS),
-    ("/zuid-limburg?presentatie=1", MAP_CANVAS),
+    ("/", MAP_ELEMENT),
+    ("/twente", MAP_ELEMENT),
+    ("/zuid-limburg?presentatie=1", MAP_ELEMENT),
     ("/data", H1),
     ("/vergelijk", H1),
-    ("/claims", MAP_CANVAS),
-    ("/achterhoek?afbakening=beleid", MAP_CANVAS),
+    ("/claims", MAP_ELEMENT),
+    ("/achterhoek?afbakening=beleid", MAP_ELEMENT),
     ("/over", H1),
 ]
 VIEWPORT = {"width": 1440, "height": 900}
@@ -269,8 +269,8 @@ def _is_main_element(msg: ForwardMsg, selector: str) -> bool:
         return False
     element = msg.delta.new_element
     kind = element.WhichOneof("type")
-    if selector == MAP_CANVAS:
-        return kind == "plotly_chart"
+    if selector == MAP_ELEMENT:
+        return kind in ("bidi_component", "plotly_chart")
     return kind == "heading" and element.heading.tag == "h1"
 
 

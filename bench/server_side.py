@@ -5,8 +5,9 @@
 * page timings: one warm-up, then ``runs`` reruns of the same AppTest (caches warm); the naive baseline clears
   ``st.cache_data`` and ``st.cache_resource`` at the start of every run. Reported: the script's own render time
   (``page_server_ms``) and the wall time of ``AppTest.run()`` (``page_apptest_ms``).
-* figure sizes: ``plotly.io.to_json(fig, validate=False)`` (what ``st.plotly_chart`` sends) of the national map per
-  level and of every region map; the baseline builds them from the bundle's unsimplified 6-decimal GeoJSON.
+* map payload sizes: the JSON data of the map component (SVG + table, what the page sends) of the national map per
+  level (``GM_claims``: gemeenten with the claims layer) and of every region map; the baseline builds them from the
+  bundle's unsimplified 6-decimal GeoJSON.
 * when the region page is slower than ``--profile-over`` ms, the top 15 cumulative cProfile entries of one warm run.
 """
 
@@ -55,10 +56,9 @@ def _page_script(target: str, naive: bool, timing_path: str, profile_path: str) 
 
 
 def _figure_script(out_path: str, raw_dir: str, naive: bool, raw_files: dict) -> None:
-    """AppTest script: JSON size (bytes) of the national map per level and of every region map."""
+    """AppTest script: payload size (bytes) of the national map per level and of every region map."""
     import json
 
-    import plotly.io as pio
     import streamlit as st
 
     from dashboard import data
@@ -80,13 +80,14 @@ def _figure_script(out_path: str, raw_dir: str, naive: bool, raw_files: dict) ->
         indicator = nederland.DEFAULT_INDICATOR
         for level in ("GM", "CR", "PV"):
             period = data.periods(indicator, level)[-1]
-            fig, _ = nederland.national_figure(indicator, level, period, True, False)
-            sizes[level] = len(pio.to_json(fig, validate=False).encode("utf-8"))
+            sizes[level] = len(json.dumps(nederland.national_svg(indicator, level, period, True, False)).encode())
+        period = data.periods(indicator, "GM")[-1]
+        sizes["GM_claims"] = len(json.dumps(nederland.national_svg(indicator, "GM", period, True, True)).encode())
         for region_id, region in data.region_defs().items():
             if region_id == "nederland":
                 continue
-            fig = regio.region_map(region_id, region.default_delineation, regio.DEFAULT_MAP_INDICATOR, show_claims=True)
-            sizes[region_id] = len(pio.to_json(fig, validate=False).encode("utf-8"))
+            svg = regio.region_svg(region_id, region.default_delineation, regio.DEFAULT_MAP_INDICATOR, True)
+            sizes[region_id] = len(json.dumps(svg).encode())
     finally:
         data.shape = original
         if naive:  # nothing built from the raw boundaries may outlive this run

@@ -77,7 +77,7 @@ def main() -> None:
         tien = [regio.page_for(r) for r in defs.values() if "tien" in r.groups]
         voorbeeld = [regio.page_for(r) for r in defs.values() if "voorbeeld" in r.groups and "tien" not in r.groups]
         context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
-        regio.register_pages(tien + voorbeeld + context)
+        regio.register_pages(tien + voorbeeld + context, overview)
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
     known = {p.url_path for group in pages.values() for p in group}
     wanted = requested_page()

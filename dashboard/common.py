@@ -1,6 +1,8 @@
-"""Shared page furniture: store check, indicator picker, attribution footer, presentation CSS."""
+"""Shared page furniture: store check, indicator picker, attribution footer, presentation CSS and key helper."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
@@ -55,6 +57,13 @@ def indicator_options(level: str | None = None) -> list[str]:
     return cat.index.tolist()
 
 
+def direction_nl(direction: str) -> str:
+    """'hoger is beter' / 'lager is beter' / 'geen richting' (the catalogue's reading aid)."""
+    from data_loaders.catalogue import DIRECTION_NL
+
+    return DIRECTION_NL.get(direction, "geen richting")
+
+
 def footer() -> None:
     """Attribution and build date under every page."""
     info = data.build_info()
@@ -64,26 +73,95 @@ def footer() -> None:
     )
 
 
+# Presentation mode: every size in vh so that 16:9 beamers (1280×720, 1920×1080) show the same slide; no text under
+# 20 px (2.8vh = 20.2 px at 720 px height).
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stSidebarNav"] { display: none !important; }
-.block-container, [data-testid="stMainBlockContainer"] { padding: 1rem 2.2rem 0.5rem 2.2rem !important;
-  max-width: 100% !important; }
+[data-testid="stToolbar"], [data-testid="stSidebarNav"], [data-testid="stDecoration"] { display: none !important; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1.6vh 2vw 0 2vw !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 1.1vh; }
 html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #000000; }
-.bw-title { font-size: 3.4rem; font-weight: 800; line-height: 1.05; margin: 0; color: #0b1f44; }
-.bw-sub { font-size: 1.5rem; color: #222; margin: .2rem 0 .3rem 0; }
-.bw-h2 { font-size: 1.7rem; font-weight: 700; margin: .6rem 0 .2rem 0; color: #0b1f44; }
-.bw-card { border-left: 12px solid #6b6b6b; background: #f3f5f9; padding: .45rem .9rem; margin-bottom: .55rem; }
-.bw-card .lbl { font-size: 1.25rem; font-weight: 600; color: #111; line-height: 1.2; }
-.bw-card .val { font-size: 2.9rem; font-weight: 800; color: #000; line-height: 1.1; }
-.bw-card .unit { font-size: 1.5rem; font-weight: 700; }
-.bw-card .cmp { font-size: 1.2rem; color: #111; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stAlert"] p { font-size: max(20px, 2.8vh); line-height: 1.25; }
+.bw-title { font-size: max(34px, 5.6vh); font-weight: 800; line-height: 1.05; margin: 0; color: #0b1f44; }
+.bw-sub { font-size: max(20px, 2.8vh); color: #222; margin: .3vh 0 .8vh 0; }
+.bw-h2 { font-size: max(24px, 3.4vh); font-weight: 700; margin: 1.2vh 0 0 0; color: #0b1f44; }
+.bw-cards { display: grid; grid-template-columns: 1fr 1fr; gap: 1vh 1vw; }
+.bw-card { border-left: 1.1vh solid #6b6b6b; background: #f3f5f9; padding: .5vh .9vw .6vh .9vw; min-width: 0; }
+.bw-card .lbl { font-size: max(20px, 2.8vh); font-weight: 600; color: #111; line-height: 1.2; }
+.bw-card .val { font-size: max(30px, 4.5vh); font-weight: 800; color: #000; line-height: 1.1; }
+.bw-card .unit { font-size: max(20px, 2.9vh); font-weight: 700; }
+.bw-card .cmp { font-size: max(20px, 2.8vh); color: #111; line-height: 1.2; }
 .bw-card.worse { border-left-color: #b35806; }
 .bw-card.better { border-left-color: #1b7837; }
-.bw-claim { font-size: 1.3rem; line-height: 1.3; margin: .2rem 0 .35rem 0; }
-.bw-note { font-size: 1.15rem; color: #222; }
-.stButton button { min-height: 3rem; padding: .4rem 1.2rem; border: 2px solid #0b1f44; }
-.stButton button p { font-size: 1.35rem !important; font-weight: 700; }
+.bw-claim { font-size: max(20px, 2.8vh); line-height: 1.25; margin: 0 0 .7vh 0; }
+.bw-note { font-size: max(20px, 2.8vh); color: #222; line-height: 1.2; }
+.stButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44; white-space: nowrap; }
+.stButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
+.st-key-pmap .bw-map svg { height: 75.5vh; width: auto; max-width: 100%; max-height: none; margin: 0 auto; }
 </style>
 """
+# ← / → go to the previous/next region (not while typing in a field); claims that do not fit are hidden, last
+# first, so the slide never scrolls (and shown again when there is room).
+PRESENTATION_JS = r"""
+function scroller() { return document.querySelector('[data-testid="stMain"]') || document.scrollingElement; }
+function overflow() {
+  const root = document.documentElement, main = scroller();
+  return Math.max(root.scrollHeight - window.innerHeight, main ? main.scrollHeight - main.clientHeight : 0);
+}
+function fit() {
+  if (!document.querySelector('.bw-title')) return;  // only on a presentation slide
+  const claims = Array.from(document.querySelectorAll('.bw-claim'));
+  const shown = claims.filter((c) => c.style.display !== 'none');
+  const hidden = claims.filter((c) => c.style.display === 'none');
+  const over = overflow();
+  if (over > 0 && shown.length > 1) {
+    const last = shown[shown.length - 1];
+    last.__bwH = last.getBoundingClientRect().height;
+    last.style.display = 'none';
+    requestAnimationFrame(fit);
+  } else if (over <= 0 && hidden.length) {
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const room = window.innerHeight - (block ? block.getBoundingClientRect().bottom : window.innerHeight);
+    if (room > (hidden[0].__bwH || 1e9) + 12) { hidden[0].style.display = ''; requestAnimationFrame(fit); }
+  }
+}
+export default function (component) {
+  const w = window;
+  if (w.__bwKeys) document.removeEventListener('keydown', w.__bwKeys);
+  w.__bwKeys = (e) => {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    const which = {ArrowLeft: 'prev', ArrowRight: 'next'}[e.key];
+    const button = which && document.querySelector('.st-key-' + which + ' button');
+    if (button) { e.preventDefault(); button.click(); }
+  };
+  document.addEventListener('keydown', w.__bwKeys);
+  if (w.__bwFit) w.__bwFit.disconnect();
+  const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+  let queued = false;
+  const schedule = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; fit(); }); } };
+  w.__bwFit = new ResizeObserver(schedule);
+  if (block) w.__bwFit.observe(block);
+  w.__bwFit.observe(document.documentElement);
+  schedule();
+  return () => {
+    document.removeEventListener('keydown', w.__bwKeys);
+    if (w.__bwFit) w.__bwFit.disconnect();
+    w.__bwKeys = null; w.__bwFit = null;
+  };
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def _presentation_component() -> Any:
+    """The presentation helper component (registered once per process)."""
+    return st.components.v2.component("bw_presentation_keys", js=PRESENTATION_JS, isolate_styles=False)
+
+
+def presentation_keys() -> None:
+    """Mount the presentation helper (keyboard navigation, fit to the screen); renders nothing visible."""
+    _presentation_component()(key="bw_presentation_keys", height=0)

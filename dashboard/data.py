@@ -209,26 +209,54 @@ def region_members(region_id: str, delineation: str) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False)
-def corop_stats() -> pd.DataFrame:
-    """Per indicator and period: the 40 COROP values' mean and standard deviation (for scaling)."""
-    return get_store().df(
-        """SELECT indicator_id, period, avg(value) AS mean, stddev_samp(value) AS sd, count(*) AS n
-           FROM observations WHERE region_level = 'CR' GROUP BY ALL"""
-    )
-
-
-@st.cache_resource(show_spinner=False)
 def nl_values() -> pd.DataFrame:
     """NL value per indicator and period."""
     return get_store().df("SELECT indicator_id, period, value, method, source_table FROM observations WHERE region_code='NL01'")
 
 
-@st.cache_resource(show_spinner=False)
-def corop_values_all() -> pd.DataFrame:
-    """All COROP values (for ranks)."""
-    return get_store().df("SELECT indicator_id, period, region_code, value FROM observations WHERE region_level='CR'")
-
-
 def build_info() -> dict[str, str]:
     """When and from what the store was built."""
     return get_store().info
+
+
+# --- claim tests and comparisons (computed by the pipeline, seeds.engine; pages only read them) ------------
+@st.cache_resource(show_spinner=False)
+def claim_verdicts() -> pd.DataFrame:
+    """Every claim's verdict as a whole, indexed by claim id."""
+    return get_store().claim_verdicts().set_index("claim_id", drop=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def region_claim_verdicts(region_id: str) -> pd.DataFrame:
+    """Verdicts of the claims about one region, per delineation."""
+    return get_store().claim_verdicts(region_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def claim_evidence(claim_id: str) -> pd.DataFrame:
+    """Every tested pair of one claim."""
+    return get_store().claim_evidence(claim_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def comparisons(subject_id: str, delineation: str | None) -> pd.DataFrame:
+    """Niveau and gap-trend comparisons of a region delineation (or CBS area), indexed by indicator."""
+    return get_store().comparisons(subject_id, delineation).set_index("indicator_id", drop=False)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def theme_overview(region_id: str, delineation: str) -> pd.DataFrame:
+    """Counts per theme of indicators better / comparable / worse than NL and of gap movements."""
+    return get_store().theme_overview(region_id, delineation)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def dispersion(indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Dispersion statistics per indicator, level and year."""
+    return get_store().dispersion(list(indicator_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def peers(region_id: str, delineation: str) -> pd.DataFrame:
+    """The five most similar COROP areas of a region (stored by the pipeline)."""
+    return get_store().peers(region_id, delineation)

@@ -54,7 +54,7 @@ def _build(args: argparse.Namespace) -> int:
     bar = None
     previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        steps = len(load_catalogue().sources) + 4  # sources, derived values, regions, shapes, write
+        steps = len(load_catalogue().sources) + 5  # sources, derived values, regions, shapes, claim tests, write
         bar = tqdm(total=steps, desc="store bouwen", unit="stap", file=sys.stderr, disable=args.quiet)
 
         def progress(message: str) -> None:

@@ -40,11 +40,12 @@ CREATE TABLE indicators (
     indicator_id VARCHAR PRIMARY KEY, name_nl VARCHAR, name_en VARCHAR, theme VARCHAR, theme_name VARCHAR,
     theme_group VARCHAR, unit VARCHAR, direction VARCHAR, source_table VARCHAR, source_title VARCHAR,
     measure VARCHAR, period_type VARCHAR, levels VARCHAR, aggregation VARCHAR, is_key BOOLEAN,
-    uncertain VARCHAR, levels_in_store VARCHAR, first_period INTEGER, last_period INTEGER
+    uncertain VARCHAR, twin_of VARCHAR, label_nl VARCHAR, levels_in_store VARCHAR, first_period INTEGER,
+    last_period INTEGER
 );
 CREATE TABLE regions (
     region_code VARCHAR PRIMARY KEY, region_level VARCHAR, name VARCHAR, corop_code VARCHAR,
-    province_code VARCHAR, landsdeel_code VARCHAR, is_current BOOLEAN, population BIGINT
+    province_code VARCHAR, landsdeel_code VARCHAR, is_current BOOLEAN, population BIGINT, stedelijkheid VARCHAR
 );
 CREATE TABLE observations (
     indicator_id VARCHAR, region_code VARCHAR, region_level VARCHAR, period INTEGER, value DOUBLE,
@@ -69,6 +70,7 @@ CREATE TABLE region_delineations (
 );
 CREATE TABLE shapes (shape_key VARCHAR PRIMARY KEY, geojson VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE intervals (indicator_id VARCHAR, region_code VARCHAR, period INTEGER, lower DOUBLE, upper DOUBLE);
 """
 
 
@@ -129,11 +131,13 @@ def build_regions(classifications: dict[str, pd.DataFrame], names_seen: dict[str
                     "is_current": True,
                 }
             )
-    for r in cur.itertuples(index=False):
+    urban = cur["stedelijkheid"] if "stedelijkheid" in cur else pd.Series([None] * len(cur), index=cur.index)
+    for r, degree in zip(cur.itertuples(index=False), urban, strict=True):
         rows.append(
             {"region_code": r.region_code, "region_level": "GM", "name": r.region_name,
              "corop_code": r.corop_code, "province_code": r.provincie_code,
-             "landsdeel_code": r.landsdeel_code, "is_current": True}
+             "landsdeel_code": r.landsdeel_code, "is_current": True,
+             "stedelijkheid": str(degree).strip() if pd.notna(degree) and str(degree).strip() else None}
         )
     current = {row["region_code"] for row in rows}
     older = pd.concat([classifications[t] for t in CLASSIFICATION_TABLES if t != CURRENT_CLASSIFICATION])
@@ -146,6 +150,8 @@ def build_regions(classifications: dict[str, pd.DataFrame], names_seen: dict[str
                          "corop_code": None, "province_code": None, "landsdeel_code": None,
                          "is_current": False})
     regions = pd.DataFrame(rows)
+    if "stedelijkheid" not in regions:
+        regions["stedelijkheid"] = None
     pop = cur.set_index("region_code")["inwonertal"].astype(float)
     regions["population"] = regions["region_code"].map(pop)
     for level, col in (("CR", "corop_code"), ("PV", "provincie_code"), ("LD", "landsdeel_code")):
@@ -234,10 +240,30 @@ def derive_aggregates(
 # --------------------------------------------------------------------------------------------------
 # Build
 # --------------------------------------------------------------------------------------------------
+def interval_frame(raw: pd.DataFrame, src: Source, indicators: list, label: str) -> pd.DataFrame:
+    """CBS's 95% interval rows of a source (``src.intervals``) as indicator, region, period, lower, upper."""
+    from dataclasses import replace
+
+    column = src.intervals["column"]
+    bounds = []
+    for side in ("lower", "upper"):
+        filters = {**src.filters, column: src.intervals[side]}
+        tidy = tidy_from_raw(raw, replace(src, filters=filters), indicators, label)
+        bounds.append(tidy.set_index(["indicator_id", "region_code", "period"])["value"].rename(side))
+    frame = pd.concat(bounds, axis=1).dropna().reset_index()
+    bad = frame[frame["lower"] > frame["upper"]]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise DataError(f"{label}: ondergrens boven bovengrens voor {row['region_code']} ({row['indicator_id']})")
+    return frame
+
+
 def collect_observations(
-    source: RawSource, catalogue: Catalogue, progress: Progress = _noop
+    source: RawSource, catalogue: Catalogue, progress: Progress = _noop,
+    intervals: list[pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, pd.DataFrame], dict[str, str]]:
-    """Read every source table and harmonise it; return observations, classifications and names seen."""
+    """Read every source table and harmonise it; return observations, classifications and names seen.
+    CBS 95% intervals of sources that publish them are appended to ``intervals`` when given."""
     frames = []
     classifications: dict[str, pd.DataFrame] = {}
     names_seen: dict[str, str] = {}
@@ -251,6 +277,8 @@ def collect_observations(
         if not indicators:
             continue
         tidy = tidy_from_raw(raw, src, indicators, reader.label(src))
+        if src.intervals and intervals is not None:
+            intervals.append(interval_frame(raw, src, indicators, reader.label(src)))
         if "region_name" in raw and table_id in GEMEENTE_REGISTERS:
             pairs = raw[["region_code", "region_name"]].astype(str)
             for code, name in zip(pairs["region_code"].str.strip(), pairs["region_name"], strict=True):
@@ -283,7 +311,8 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
     from geo.regions import load_regions
 
     catalogue = load_catalogue()
-    obs, classifications, names_seen = collect_observations(source, catalogue, progress)
+    interval_parts: list[pd.DataFrame] = []
+    obs, classifications, names_seen = collect_observations(source, catalogue, progress, interval_parts)
     for table_id in CLASSIFICATION_TABLES:
         if table_id not in classifications:
             raise DataError(f"{table_id}: gebiedsindeling ontbreekt in de bron")
@@ -331,6 +360,14 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         )
     progress("vormen (gemeente, COROP, provincie, regio-omtrekken)")
     shapes, defs, delins = geo_frames(region_defs)
+    intervals = (pd.concat(interval_parts, ignore_index=True) if interval_parts
+                 else pd.DataFrame(columns=["indicator_id", "region_code", "period", "lower", "upper"]))
+    frames = {
+        "indicators": ind, "regions": regions, "observations": observations, "region_observations": region_obs,
+        "region_members": members,
+    }
+    progress("claims toetsen (vergelijkingen, spreiding, oordelen)")
+    engine_frames = run_claim_tests(frames, population, intervals, catalogue, region_defs)
     return {
         "region_defs": defs,
         "region_delineations": delins,
@@ -341,7 +378,28 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         "region_observations": region_obs,
         "region_members": members,
         "sources": pd.DataFrame(src_rows),
+        "intervals": intervals,
+        **engine_frames,
     }
+
+
+def exact_areas(regions: pd.DataFrame, region_defs: list) -> dict[tuple[str, str], str]:
+    """(region id, delineation) → CBS code for delineations that are exactly one CBS area (e.g. Twente = CR12)."""
+    area_members = membership_by_level(regions)
+    exact = {frozenset(g["region_code"]): code for code, g in area_members.groupby("group_code")}
+    return {(r.id, name): exact[frozenset(d.gemeenten)] for r in region_defs for name, d in r.delineations.items()
+            if frozenset(d.gemeenten) in exact}
+
+
+def run_claim_tests(frames: dict[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
+                    catalogue: Catalogue, region_defs: list) -> dict[str, pd.DataFrame]:
+    """The pipeline's claim-test step (:mod:`seeds.engine`): comparisons, dispersion and claim verdicts."""
+    from seeds.claims import load_claims
+    from seeds.engine import RegionInfo, run
+
+    infos = [RegionInfo(r.id, r.name, tuple(r.groups), r.default_delineation, tuple(r.delineations)) for r in region_defs]
+    return run(frames, population, intervals, frames["indicators"], infos, load_claims(),
+               exact_areas(frames["regions"], region_defs), list(catalogue.themes))
 
 
 def geo_frames(region_defs: list) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -475,7 +533,9 @@ def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str
     """Write all frames into a new DuckDB file at ``path`` (which must not exist)."""
     con = duckdb.connect(str(path), config=DUCKDB_OFFLINE)
     try:
-        con.execute(SCHEMA)
+        from seeds.engine import ENGINE_SCHEMA
+
+        con.execute(SCHEMA + ENGINE_SCHEMA)
         for name, frame in frames.items():
             con.register("_frame", frame)
             columns = ", ".join(f'"{c}"' for c in frame.columns)

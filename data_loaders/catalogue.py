@@ -45,6 +45,13 @@ class Source:
     note: str = ""
     metadata_file: str = ""
     live_filters: dict[str, str] = field(default_factory=dict)
+    # CBS 95% interval rows: {"column": "Marges", "lower": "...", "upper": "..."} (empty when not published)
+    intervals: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def short_name(self) -> str:
+        """How a label names this source: 'Monitor Brede Welvaart' or the table id."""
+        return "Monitor Brede Welvaart" if self.table_id == "RMBW" else f"CBS {self.table_id}"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Indicator:
     aggregation: str
     key: bool = False
     uncertain: str = ""
+    twin_of: str = ""
 
     @property
     def direction_nl(self) -> str:
@@ -96,6 +104,18 @@ class Catalogue:
         """Indicators of one theme."""
         return [i for i in self.indicators.values() if i.theme == theme_id]
 
+    def twins(self, indicator_id: str) -> list[str]:
+        """Ids measuring the same concept as ``indicator_id`` (itself included), primary first."""
+        primary = self.indicators[indicator_id].twin_of or indicator_id
+        return [primary, *(i for i, ind in self.indicators.items() if ind.twin_of == primary)]
+
+    def label(self, indicator_id: str) -> str:
+        """Display name, unique in the catalogue: twins name their source ('Werkloosheid (CBS 86088NED)')."""
+        ind = self.indicators[indicator_id]
+        if len(self.twins(indicator_id)) > 1:
+            return f"{ind.name_nl} ({self.sources[ind.source_table].short_name})"
+        return ind.name_nl
+
     def frame(self) -> pd.DataFrame:
         """The catalogue as a table (this is what the store's ``indicators`` table holds)."""
         rows = []
@@ -120,6 +140,8 @@ class Catalogue:
                     "aggregation": ind.aggregation,
                     "is_key": ind.key,
                     "uncertain": ind.uncertain,
+                    "twin_of": ind.twin_of or None,
+                    "label_nl": self.label(ind.indicator_id),
                 }
             )
         return pd.DataFrame(rows)
@@ -154,6 +176,7 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
             note=s.get("note", ""),
             metadata_file=s.get("metadata_file", ""),
             live_filters=dict(s.get("live_filters") or {}),
+            intervals={k: str(v) for k, v in (s.get("intervals") or {}).items()},
         )
     indicators: dict[str, Indicator] = {}
     for entry in raw["indicators"]:
@@ -164,7 +187,7 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
         if table_id not in sources:
             raise CatalogueError(f"{CATALOGUE_FILE.name}: indicator '{iid}' noemt onbekende bron {table_id}")
         defaults = raw["sources"][table_id] if table_id in raw["sources"] else raw["sources"][int(table_id)]
-        merged = {**{k: v for k, v in defaults.items() if k not in ("note", "live_filters")}, **entry}
+        merged = {**{k: v for k, v in defaults.items() if k not in ("note", "live_filters", "intervals")}, **entry}
         ind = Indicator(
             indicator_id=iid,
             name_nl=_require(merged, "name_nl", iid),
@@ -179,6 +202,7 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
             aggregation=_require(merged, "aggregation", iid),
             key=bool(merged.get("key", False)),
             uncertain=merged.get("uncertain", ""),
+            twin_of=str(merged.get("twin_of") or ""),
         )
         if ind.theme not in themes:
             raise CatalogueError(f"{CATALOGUE_FILE.name}: indicator '{iid}' heeft onbekend thema {ind.theme}")
@@ -189,6 +213,10 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
         if not set(ind.levels) <= set(LEVELS):
             raise CatalogueError(f"{CATALOGUE_FILE.name}: indicator '{iid}' heeft onbekende niveaus")
         indicators[iid] = ind
+    for ind in indicators.values():
+        if ind.twin_of and (ind.twin_of not in indicators or indicators[ind.twin_of].twin_of):
+            raise CatalogueError(f"{CATALOGUE_FILE.name}: indicator '{ind.indicator_id}' heeft twin_of "
+                                 f"'{ind.twin_of}', die niet bestaat of zelf een tweeling is")
     return Catalogue(themes, sources, indicators)
 
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from data_loaders.config import DUCKDB_OFFLINE, store_path
 
-REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources"}
+REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources",
+                   "comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence"}
 NOTICE_MISSING = "De datastore van het dashboard is nog niet gebouwd."
 NOTICE_BROKEN = "De datastore van het dashboard is beschadigd of onvolledig."
 REBUILD = "bouw hem opnieuw met: python -m data_loaders build"
@@ -239,3 +240,45 @@ class Store:
             sql += f" AND o.region_code IN ({','.join('?' * len(codes))})"
             params += list(codes)
         return self.df(sql + " ORDER BY o.indicator_id, o.region_level, o.region_code, o.period", params)
+
+    # --- claim tests and comparisons (written by seeds.engine at build time) -----------------------
+    def claim_verdicts(self, region_id: str | None = None) -> pd.DataFrame:
+        """Every claim's verdict as a whole (``region_id`` None) or for one region (all its delineations)."""
+        if region_id is None:
+            return self.df("SELECT * FROM claim_verdicts WHERE region_id IS NULL ORDER BY claim_id")
+        return self.df("SELECT * FROM claim_verdicts WHERE region_id = ? ORDER BY claim_id, delineation", [region_id])
+
+    def claim_evidence(self, claim_id: str | None = None) -> pd.DataFrame:
+        """Tested pairs of one claim (or of all claims), with indicator names and units."""
+        sql = """SELECT e.*, i.label_nl AS indicator, i.unit FROM claim_evidence e
+                 LEFT JOIN indicators i USING (indicator_id)"""
+        if claim_id is None:
+            return self.df(sql + " ORDER BY e.claim_id, e.region_id, e.indicator_id, e.level")
+        return self.df(sql + " WHERE e.claim_id = ? ORDER BY e.region_id, e.indicator_id, e.level", [claim_id])
+
+    def comparisons(self, subject_id: str, delineation: str | None = None) -> pd.DataFrame:
+        """The niveau and gap-trend comparisons of a region delineation (or a CBS area) for every indicator."""
+        if delineation is None:
+            return self.df("SELECT * FROM comparisons WHERE subject_id = ? AND delineation IS NULL ORDER BY indicator_id",
+                           [subject_id])
+        return self.df("SELECT * FROM comparisons WHERE subject_id = ? AND delineation = ? ORDER BY indicator_id",
+                       [subject_id, delineation])
+
+    def theme_overview(self, region_id: str, delineation: str) -> pd.DataFrame:
+        """Per theme: counts of indicators better / comparable / worse than NL and of gap movements."""
+        return self.df("SELECT * FROM theme_overview WHERE region_id = ? AND delineation = ? ORDER BY sort_order",
+                       [region_id, delineation])
+
+    def dispersion(self, indicator_ids: Sequence[str]) -> pd.DataFrame:
+        """Dispersion statistics per indicator, level and year."""
+        if not indicator_ids:
+            return pd.DataFrame(columns=["indicator_id", "level", "period", "cv", "p90_p10", "n_areas"])
+        marks = ",".join("?" * len(indicator_ids))
+        return self.df(f"SELECT * FROM dispersion WHERE indicator_id IN ({marks}) ORDER BY indicator_id, level, period",
+                       list(indicator_ids))
+
+    def peers(self, region_id: str, delineation: str) -> pd.DataFrame:
+        """The five COROP areas closest to a region on the standardised profile, with their names."""
+        return self.df(
+            """SELECT p.*, r.name FROM peers p JOIN regions r ON r.region_code = p.peer_code
+               WHERE p.region_id = ? AND p.delineation = ? ORDER BY p.peer_rank""", [region_id, delineation])

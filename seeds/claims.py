@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,9 @@ KINDS: frozenset[str] = frozenset(
         "bestuur",
     }
 )
-EXPECTATIONS: frozenset[str] = frozenset({"worse_than_nl", "better_than_nl", "improving", "declining"})
+TEST_KINDS: frozenset[str] = frozenset({"niveau", "achterstand", "spreiding", "groep", "ontwikkeling"})
+INDICATOR_SETS: frozenset[str] = frozenset({"brede_welvaart"})
+GROUP_FILTERS: frozenset[str] = frozenset({"stedelijkheid", "in_groep", "buiten_groep"})
 MAX_QUOTE_WORDS = 40
 NL_CODE = "NL01"
 # Bounding box of the Netherlands used for point and line checks (lon, lat).
@@ -131,6 +133,20 @@ Location = AreaLocation | PointLocation | LineLocation
 
 
 @dataclass(frozen=True)
+class ClaimTest:
+    """How a claim is tested against the data (one of the rules in :mod:`seeds.rules`)."""
+
+    kind: str  # niveau | achterstand | spreiding | groep | ontwikkeling
+    expect: str  # see seeds.rules.AGREES, e.g. "slechter", "groeit", "neemt_toe"
+    indicator_set: str | None = None  # instead of the claim's indicators, e.g. "brede_welvaart"
+    window: tuple[int, int] | None = None  # first and last year (achterstand, spreiding, ontwikkeling)
+    levels: tuple[str, ...] = ("CR", "GM")  # spreiding
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # groep: {"a": {...}, "b": {...}}
+    sign: float | None = None  # for indicators without a direction: +1 means 'higher is favourable'
+    note: str = ""  # how the text is operationalised, in Dutch
+
+
+@dataclass(frozen=True)
 class Claim:
     """One registered claim; see the header of ``claims.yaml`` for field meanings."""
 
@@ -143,7 +159,9 @@ class Claim:
     location: Location
     regions: tuple[str, ...] = ()
     indicators: tuple[str, ...] = ()
-    expectation: str | None = None
+    test: ClaimTest | None = None
+    untestable: str | None = None  # why the claim gets no data verdict (Dutch)
+    topic: str | None = None  # groups near-duplicates on the map, e.g. "Lelylijn"
 
     @property
     def area_codes(self) -> tuple[str, ...]:
@@ -152,10 +170,8 @@ class Claim:
 
     @property
     def testable(self) -> bool:
-        """True when the claim states an expectation that indicators could test."""
-        return (
-            self.expectation is not None and bool(self.indicators) and bool(self.regions or self.area_codes)
-        )
+        """True when the claim has a data test."""
+        return self.test is not None
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -186,6 +202,25 @@ def _parse_location(raw: Mapping[str, Any], claim_id: str) -> Location:
     raise ValueError(f"{claim_id}: unknown location type {kind!r}")
 
 
+def _parse_test(raw: Mapping[str, Any] | None, claim_id: str) -> ClaimTest | None:
+    if not raw:
+        return None
+    try:
+        window = raw.get("window")
+        return ClaimTest(
+            kind=str(raw["kind"]),
+            expect=str(raw["expect"]),
+            indicator_set=str(raw["indicator_set"]) if raw.get("indicator_set") else None,
+            window=(int(window[0]), int(window[1])) if window else None,
+            levels=tuple(str(lv) for lv in raw.get("levels") or ("CR", "GM")),
+            groups={str(k): dict(v) for k, v in (raw.get("groups") or {}).items()},
+            sign=float(raw["sign"]) if raw.get("sign") is not None else None,
+            note=" ".join(str(raw.get("note") or "").split()),
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"claim {claim_id}: ongeldige test ({exc})") from exc
+
+
 def _parse_claim(raw: Mapping[str, Any]) -> Claim:
     claim_id = str(raw.get("id", "?"))
     try:
@@ -199,7 +234,9 @@ def _parse_claim(raw: Mapping[str, Any]) -> Claim:
             location=_parse_location(raw["location"], claim_id),
             regions=tuple(str(r) for r in raw.get("regions") or ()),
             indicators=tuple(str(i) for i in raw.get("indicators") or ()),
-            expectation=str(raw["expectation"]) if raw.get("expectation") is not None else None,
+            test=_parse_test(raw.get("test"), claim_id),
+            untestable=" ".join(str(raw["untestable"]).split()) if raw.get("untestable") else None,
+            topic=str(raw["topic"]) if raw.get("topic") else None,
         )
     except KeyError as exc:
         raise ValueError(f"claim {claim_id}: missing field {exc}") from exc
@@ -337,6 +374,37 @@ def _location_problems(claim: Claim, known_codes: set[str]) -> list[str]:
     return problems
 
 
+def _test_problems(c: Claim) -> list[str]:
+    """A claim has either a valid test or a reason why it has none."""
+    from seeds.rules import AGREES
+
+    t = c.test
+    if t is None:
+        return [] if c.untestable else [f"{c.id}: no test and no 'untestable' reason"]
+    problems = [f"{c.id}: both a test and an 'untestable' reason"] if c.untestable else []
+    if t.kind not in TEST_KINDS:
+        return [*problems, f"{c.id}: unknown test kind {t.kind!r}"]
+    if (t.kind, t.expect) not in AGREES:
+        problems.append(f"{c.id}: test {t.kind} cannot expect {t.expect!r}")
+    if t.indicator_set is not None and t.indicator_set not in INDICATOR_SETS:
+        problems.append(f"{c.id}: unknown indicator_set {t.indicator_set!r}")
+    if t.indicator_set is None and not c.indicators:
+        problems.append(f"{c.id}: test without indicators")
+    if t.kind in ("niveau", "achterstand", "ontwikkeling") and not (c.regions or c.area_codes):
+        problems.append(f"{c.id}: {t.kind} test needs regions or area codes")
+    if t.kind == "groep":
+        if set(t.groups) != {"a", "b"}:
+            problems.append(f"{c.id}: groep test needs groups a and b")
+        for name, spec in t.groups.items():
+            if bad := set(spec) - GROUP_FILTERS - {"label"}:
+                problems.append(f"{c.id}: group {name} has unknown filters {sorted(bad)}")
+    if t.window is not None and t.window[0] >= t.window[1]:
+        problems.append(f"{c.id}: window must run forward")
+    if not set(t.levels) <= {"CR", "GM"}:
+        problems.append(f"{c.id}: spreiding levels must be CR and/or GM")
+    return problems
+
+
 def validate_claims(
     claims: Sequence[Claim],
     documents: Sequence[Document],
@@ -375,10 +443,7 @@ def validate_claims(
             problems.append(f"{c.id}: unknown document {c.document}")
         if c.kind not in KINDS:
             problems.append(f"{c.id}: unknown kind {c.kind!r}")
-        if c.expectation is not None and c.expectation not in EXPECTATIONS:
-            problems.append(f"{c.id}: unknown expectation {c.expectation!r}")
-        if c.expectation is not None and not c.testable:
-            problems.append(f"{c.id}: expectation needs indicators and regions or area codes")
+        problems += _test_problems(c)
         if not c.paraphrase.strip() or not c.section.strip():
             problems.append(f"{c.id}: empty paraphrase or section")
         n_words = word_count(c.quote)

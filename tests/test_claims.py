@@ -14,11 +14,12 @@ import yaml
 from data_loaders.config import data_dir, seeds_dir
 from seeds.claims import (
     DEFAULT_REGION_IDS,
-    EXPECTATIONS,
     KINDS,
     MAX_QUOTE_WORDS,
+    TEST_KINDS,
     AreaLocation,
     Claim,
+    ClaimTest,
     LineLocation,
     PointLocation,
     Town,
@@ -99,9 +100,38 @@ def test_documents_metadata() -> None:
             assert doc.date_note, f"{doc.file}: imprecise date needs a date_note"
 
 
-def test_kinds_and_expectations_valid() -> None:
+def test_kinds_and_tests_valid() -> None:
+    from seeds.rules import AGREES
+
     assert {c.kind for c in CLAIMS} <= KINDS
-    assert {c.expectation for c in CLAIMS if c.expectation} <= EXPECTATIONS
+    assert {c.test.kind for c in CLAIMS if c.test} <= TEST_KINDS
+    assert {(c.test.kind, c.test.expect) for c in CLAIMS if c.test} <= set(AGREES)
+
+
+def test_every_claim_has_a_test_or_a_reason() -> None:
+    for c in CLAIMS:
+        assert (c.test is None) != (c.untestable is None), c.id
+        if c.untestable:
+            assert len(c.untestable) > 20, c.id
+
+
+def test_central_claims_are_registered_with_a_test() -> None:
+    """The issue's list: 003 spreiding + achterstand + onderwijs, 004 groep (twice), krimp, voorzieningen."""
+    tests = {(c.document[:3], c.test.kind) for c in CLAIMS if c.test}
+    assert {("003", "spreiding"), ("003", "achterstand"), ("003", "niveau"), ("004", "groep"),
+            ("000", "ontwikkeling"), ("004", "ontwikkeling")} <= tests
+    onderwijs = [c for c in CLAIMS if c.document.startswith("003") and "onderwijskansen" in c.quote]
+    assert onderwijs and set(onderwijs[0].indicators) & {"hoogopgeleid", "laagopgeleid"}
+    assert any("elf verschillende regio" in c.quote for c in CLAIMS)
+    assert len([c for c in CLAIMS if c.topic == "Lelylijn"]) >= 8
+
+
+def test_linking_errors_fixed() -> None:
+    by_id = {c.id: c for c in CLAIMS}
+    assert "hoogopgeleid" not in by_id["c024"].indicators  # students ≠ residents' education
+    assert "bbp_per_inwoner" not in by_id["c018"].indicators  # gas revenue distorts CR02
+    c055 = by_id["c055"].location
+    assert isinstance(c055, PointLocation) and c055.lat > 53.4  # Eemshaven, not Leeuwarden
 
 
 def test_quotes_at_most_40_words() -> None:
@@ -155,12 +185,14 @@ def test_indicators_exist_in_catalogue() -> None:
     assert not {k: v for k, v in unknown.items() if v}
 
 
-def test_testable_claims_have_a_directed_indicator_and_a_target() -> None:
+def test_testable_claims_have_indicators_and_a_target() -> None:
     catalogue = _catalogue()
     for c in CLAIMS:
-        if c.expectation:
+        if c.test and c.test.kind in ("niveau", "achterstand", "ontwikkeling"):
             assert c.regions or c.area_codes, c.id
-            assert any(catalogue[i] != "neutral" for i in c.indicators), c.id
+        if c.test and not c.test.indicator_set:
+            assert c.indicators, c.id
+            assert any(catalogue[i] != "neutral" for i in c.indicators) or c.test.sign, c.id
 
 
 def test_region_ids_valid() -> None:
@@ -201,7 +233,7 @@ def test_validate_claims_reports_problems() -> None:
         replace(CLAIMS[0], quote="dit staat nergens in de tekst", regions=("atlantis",)),
         replace(CLAIMS[1], id=CLAIMS[0].id, location=PointLocation(lon=8.5, lat=52.0, name="Duitsland")),
         replace(CLAIMS[2], location=AreaLocation(codes=("GM9999",)), indicators=("bestaat_niet",)),
-        replace(CLAIMS[3], kind="sport", expectation="worse_than_nl", indicators=()),
+        replace(CLAIMS[3], kind="sport", test=ClaimTest("niveau", "slechter"), untestable=None, indicators=()),
         replace(CLAIMS[4], quote=" ".join(["woord"] * 41)),
     ]
     seeds = SEEDS if SEEDS.is_dir() else None
@@ -215,7 +247,7 @@ def test_validate_claims_reports_problems() -> None:
         "GM9999",
         "bestaat_niet",
         "unknown kind",
-        "expectation needs",
+        "test without indicators",
         "41 words",
         "has no claims",
     ):

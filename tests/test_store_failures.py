@@ -57,7 +57,7 @@ def assert_rebuild_page(at: AppTest, store: Path, caplog: pytest.LogCaptureFixtu
     assert NOTICE in text, text[:1000]
     assert [t.value for t in at.title] == ["Brede Welvaart Regiodashboard"]
     assert str(store.parent) not in text and ".duckdb" not in text and REBUILD_HINT not in text, text[:1000]
-    assert not at.get("plotly_chart"), "a page with data was rendered from a broken store"
+    assert not at.get("bidi_component"), "a page with data was rendered from a broken store"
     if caplog is not None:
         logged = " ".join(r.getMessage() for r in caplog.records if r.name == "dashboard.store")
         assert str(store) in logged and REBUILD_HINT in logged, logged[:2000]
@@ -124,7 +124,7 @@ def serving(store_copy: Path, point_store: Callable[[Path], None]) -> Iterator[A
     point_store(store_copy)
     at = run_app()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.get("plotly_chart"), "the good store did not render a map"
+    assert at.get("bidi_component"), "the good store did not render a map"
     yield at
 
 
@@ -146,9 +146,9 @@ def test_failed_rebuild_keeps_serving(serving: AppTest, store_copy: Path, tmp_pa
 
     again = serving.run()  # the session that was open during the build
     assert not again.exception, [e.message for e in again.exception]
-    assert [t.value for t in again.title] == title and again.get("plotly_chart")
+    assert [t.value for t in again.title] == title and again.get("bidi_component")
     fresh = run_app()  # and a new visitor
-    assert not fresh.exception and [t.value for t in fresh.title] == title and fresh.get("plotly_chart")
+    assert not fresh.exception and [t.value for t in fresh.title] == title and fresh.get("bidi_component")
 
 
 def test_failed_rebuild_from_broken_bundle_keeps_serving(serving: AppTest, store_copy: Path, bundle_dir: Path,
@@ -167,7 +167,7 @@ def test_failed_rebuild_from_broken_bundle_keeps_serving(serving: AppTest, store
     assert proc.returncode != 0, (proc.stdout, proc.stderr[-2000:])
     assert file_digest(store_copy) == before, "a failed build changed the store"
     again = serving.run()
-    assert not again.exception and again.get("plotly_chart")
+    assert not again.exception and again.get("bidi_component")
 
 
 # --- issue 16: damaged copies of a real store, a store that breaks while serving, a rebuild while serving ---------
@@ -219,7 +219,7 @@ def test_rebuilt_store_is_used_on_the_next_run(serving: AppTest, store_copy: Pat
     con.close()
     assert built_at not in before
     again = serving.run()
-    assert not again.exception and again.get("plotly_chart")
+    assert not again.exception and again.get("bidi_component")
     assert built_at in footer_text(again)
     fresh = run_app()
     assert built_at in footer_text(fresh)

@@ -1,30 +1,25 @@
-"""The documents' claims on the maps and beside the data (markers, schematic lines, outlined areas)."""
+"""The documents' claims beside the data: stored verdicts and evidence, as cards and compact lists.
+
+The claims layer on the maps lives in :mod:`dashboard.components.maps` (one map module)."""
 
 from __future__ import annotations
 
 import html
-import textwrap
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import shapely
 import streamlit as st
-from shapely.geometry import shape as to_shape
 
 from dashboard import data
-from dashboard.components.fmt import fmt_num
-from dashboard.components.maps import outline_coords
 from dashboard.safety import safe_text
 
-CLAIM_COLOUR = "#762a83"  # purple: distinct from the blue-yellow value scale and the green/orange verdicts
-VERDICT_BADGE = {
-    "ondersteund": ":green[:material/check_circle: ondersteund]",
-    "niet ondersteund": ":orange[:material/cancel: niet ondersteund]",
-    "gemengd": ":violet[:material/contrast: gemengd]",
-    "niet toetsbaar met deze data": ":gray[:material/help: niet toetsbaar met deze data]",
+VERDICT_STYLE = {
+    "ondersteund": (":material/check_circle:", "green"),
+    "deels ondersteund": (":material/contrast:", "violet"),
+    "niet ondersteund": (":material/cancel:", "orange"),
+    "niet toetsbaar": (":material/help:", "gray"),
 }
-VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "niet ondersteund": "#b35806", "gemengd": "#762a83"}
+VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "deels ondersteund": "#762a83", "niet ondersteund": "#b35806"}
 
 
 @st.cache_data(show_spinner=False)
@@ -35,228 +30,130 @@ def claims_and_documents() -> tuple[list[Any], dict[str, Any]]:
     return load_claims(), {d.file: d for d in load_documents()}
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(html.escape(text), width))
-
-
-@st.cache_data(show_spinner=False)
-def _feature_index() -> dict[str, dict[str, Any]]:
-    index: dict[str, dict[str, Any]] = {}
-    for level in ("GM", "CR", "PV"):
-        for feature in data.shape(level)["features"]:
-            index[feature["id"]] = feature
-    return index
-
-
-@st.cache_data(show_spinner=False)
-def area_anchor(codes: tuple[str, ...]) -> tuple[float, float] | None:
-    """A representative point (lon, lat) inside the union of the claim's areas."""
-    index = _feature_index()
-    geoms = [to_shape(index[c]["geometry"]) for c in codes if c in index]
-    if not geoms:
-        return None
-    point = shapely.union_all(geoms).representative_point()
-    return point.x, point.y
-
-
-def claim_hover(claim: Any, docs: dict[str, Any]) -> str:
-    """Hover text: paraphrase, document title and section (escaped)."""
-    doc = docs.get(claim.document)
-    title = doc.title if doc else claim.document
-    return (f"<b>{html.escape(claim.id)} · {html.escape(claim.kind)}</b><br>{_wrap(claim.paraphrase)}"
-            f"<br><i>{_wrap(title)}</i>")
-
-
-def add_claims_layer(fig: go.Figure, region_id: str | None) -> int:
-    """Add the claims (all, or those about one region) to a map figure; returns how many markers were drawn.
-    On the national map areas get a marker only (their outlines would double the figure's size)."""
-    claims, docs = claims_and_documents()
+def claim_verdict(claim_id: str, region_id: str | None = None, delineation: str | None = None) -> dict[str, Any]:
+    """The stored verdict of a claim: for one region and delineation when given, else for the claim as a whole."""
     if region_id is not None:
-        claims = [c for c in claims if region_id in c.regions]
-    return draw_claims(fig, claims, docs, outline_areas=region_id is not None)
+        rows = data.region_claim_verdicts(region_id)
+        hit = rows[(rows["claim_id"] == claim_id) & (rows["delineation"] == delineation)]
+        if not hit.empty:
+            return hit.iloc[0].to_dict()
+    return data.claim_verdicts().loc[claim_id].to_dict()
 
 
-def draw_claims(fig: go.Figure, claims: list[Any], docs: dict[str, Any], outline_areas: bool = True) -> int:
-    """Draw claims as markers (points and area anchors), schematic lines and (optionally) outlined areas."""
-    index = _feature_index()
-    pts_lon, pts_lat, pts_text = [], [], []
-    line_lon: list[float | None] = []
-    line_lat: list[float | None] = []
-    area_lon: list[float | None] = []
-    area_lat: list[float | None] = []
-    for claim in claims:
-        loc = claim.location
-        hover = claim_hover(claim, docs)
-        if loc.type == "point":
-            pts_lon.append(loc.lon)
-            pts_lat.append(loc.lat)
-            pts_text.append(hover + f"<br>Locatie: {html.escape(loc.name)}")
-        elif loc.type == "line":
-            if line_lon:
-                line_lon.append(None)
-                line_lat.append(None)
-            line_lon += [t.lon for t in loc.towns]
-            line_lat += [t.lat for t in loc.towns]
-            mid = loc.towns[len(loc.towns) // 2]
-            pts_lon.append(mid.lon)
-            pts_lat.append(mid.lat)
-            pts_text.append(hover + "<br>(schematische lijn: " + html.escape(" – ".join(t.name for t in loc.towns)) + ")")
-        else:
-            codes = tuple(c for c in loc.codes if c != "NL01")
-            if not codes or len(codes) > 20:
-                continue  # national claims are listed, not drawn
-            for code in codes if outline_areas else ():
-                if code in index:
-                    lons, lats = outline_coords(index[code])
-                    if area_lon:
-                        area_lon.append(None)
-                        area_lat.append(None)
-                    area_lon += lons
-                    area_lat += lats
-            anchor = area_anchor(codes)
-            if anchor:
-                pts_lon.append(anchor[0])
-                pts_lat.append(anchor[1])
-                pts_text.append(hover)
-    if area_lon:
-        fig.add_trace(go.Scattermap(lon=area_lon, lat=area_lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line={"color": CLAIM_COLOUR, "width": 1.5}, opacity=0.7, name="claimgebieden"))
-    if line_lon:
-        fig.add_trace(go.Scattermap(lon=line_lon, lat=line_lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line={"color": CLAIM_COLOUR, "width": 4}, name="claimlijnen"))
-    if pts_lon:
-        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", hoverinfo="skip", showlegend=False,
-                                    marker={"size": 17, "color": "white"}, name="claims-rand"))
-        fig.add_trace(go.Scattermap(lon=pts_lon, lat=pts_lat, mode="markers", text=pts_text, showlegend=False,
-                                    hovertemplate="%{text}<extra></extra>", marker={"size": 12, "color": CLAIM_COLOUR},
-                                    name="claims"))
-    return len(pts_lon)
-
-
-def claim_evidence(claim: Any, delineation: str | None = None) -> pd.DataFrame:
-    """Evidence rows for a claim from the store: per region (or area code) × linked indicator, every period,
-    with the NL value, the rank among the 40 COROP areas and the indicator's direction."""
-    cat = data.indicators()
-    nl = data.nl_values().rename(columns={"value": "nl_value"})[["indicator_id", "period", "nl_value"]]
-    corop = data.corop_values_all()
+def claim_pairs(claim_id: str, region_id: str | None = None, delineation: str | None = None) -> pd.DataFrame:
+    """The evidence rows behind :func:`claim_verdict` (the same selection of regions and delineations)."""
+    ev = data.claim_evidence(claim_id)
+    if ev.empty or ev["region_id"].isna().all():
+        return ev
+    if region_id is not None and (ev["region_id"] == region_id).any():
+        return ev[(ev["region_id"] == region_id) & (ev["delineation"] == delineation)]
     defs = data.region_defs()
-    parts = []
-    targets: list[tuple[str, pd.DataFrame]] = []
-    for rid in claim.regions:
-        if rid in defs and rid != "nederland":
-            delin = delineation if delineation in defs[rid].delineations else defs[rid].default_delineation
-            targets.append((rid, data.region_values(rid, delin)))
-    if not targets:
-        for code in getattr(claim.location, "codes", ()):
-            if code != "NL01":
-                targets.append((code, _code_values(code)))
-    for target, vals in targets:
-        vals = vals[vals["indicator_id"].isin(claim.indicators) & vals["value"].notna()]
-        if vals.empty:
-            continue
-        vals = vals.merge(nl, on=["indicator_id", "period"], how="left")
-        vals["region_id"] = target
-        vals["direction"] = vals["indicator_id"].map(cat["direction"])
-        ranks, ns = [], []
-        for row in vals.itertuples():
-            pool = corop[(corop["indicator_id"] == row.indicator_id) & (corop["period"] == row.period)]["value"]
-            if pool.empty:
-                ranks.append(None)
-                ns.append(0)
-                continue
-            better = (pool < row.value).sum() if row.direction == "lower_is_better" else (pool > row.value).sum()
-            ranks.append(int(better) + 1)
-            ns.append(len(pool))
-        vals["rank"], vals["n_ranked"] = ranks, ns
-        vals = vals.merge(data.corop_stats()[["indicator_id", "period", "sd"]], on=["indicator_id", "period"], how="left")
-        parts.append(vals[["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked", "direction",
-                           "method", "source_table", "sd"]])
-    if not parts:
-        return pd.DataFrame(columns=["region_id", "indicator_id", "period", "value", "nl_value", "rank", "n_ranked",
-                                     "direction", "method", "source_table", "sd"])
-    return pd.concat(parts, ignore_index=True)
+    default = ev["region_id"].map(lambda r: defs[r].default_delineation if r in defs else None)
+    return ev[ev["delineation"].isna() | (ev["delineation"] == default)]
 
 
-def _code_values(code: str) -> pd.DataFrame:
-    return data.get_store().df(
-        "SELECT indicator_id, period, value, method, source_table FROM observations WHERE region_code = ?", [code]
-    )
+def region_names() -> dict[str, str]:
+    """Display names of region ids and CBS codes (for evidence lines)."""
+    names = dict(zip(data.regions_table()["region_code"], data.regions_table()["name"], strict=True))
+    names.update({rid: r.name for rid, r in data.region_defs().items()})
+    return names
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
-def claim_verdict(claim_id: str, delineation: str | None = None, region_id: str | None = None
-                  ) -> tuple[str, str, pd.DataFrame]:
-    """(label, Dutch explanation, evidence rows) for one claim, computed from the store; with ``region_id``
-    only that region's evidence counts (the region pages judge a claim for the region on screen)."""
-    from seeds.verdict import verdict_for_claim
-
-    claims, _ = claims_and_documents()
-    claim = next(c for c in claims if c.id == claim_id)
-    evidence = claim_evidence(claim, delineation)
-    if region_id is not None and region_id in claim.regions:
-        evidence = evidence[evidence["region_id"] == region_id]
-    verdict = verdict_for_claim(claim, evidence)
-    return verdict.label, verdict.explanation_nl, evidence
-
-
-def evidence_lines(evidence: pd.DataFrame, limit: int = 4) -> list[str]:
-    """'Twente · Werkloosheid 2024: 3,6 (NL 3,7), positie 24/40' for the latest period of each pair."""
-    if evidence.empty:
-        return []
-    cat = data.indicators()
-    defs = data.region_defs()
-    latest = evidence.sort_values("period").groupby(["region_id", "indicator_id"], as_index=False).tail(1)
-    lines = []
-    for row in latest.head(limit).itertuples():
-        where = defs[row.region_id].name if row.region_id in defs else data.get_store().region_name(row.region_id)
-        unit = cat.loc[row.indicator_id, "unit"]
-        rank = f", positie {int(row.rank)}/{int(row.n_ranked)}" if pd.notna(row.rank) and row.n_ranked else ""
-        lines.append(f"{where} · {cat.loc[row.indicator_id, 'name_nl']} {int(row.period)}: "
-                     f"{fmt_num(row.value, unit=unit)} {unit} (NL {fmt_num(row.nl_value, unit=unit)}){rank}")
-    if len(latest) > limit:
-        lines.append(f"… en {len(latest) - limit} combinaties meer")
-    return lines
-
-
-@st.cache_resource(show_spinner=False, max_entries=1024)
-def _evidence_lines_cached(claim_id: str, delineation: str | None, region_id: str | None) -> list[str]:
-    return evidence_lines(claim_verdict(claim_id, delineation, region_id)[2])
+def verdict_badge(label: str, verdict_nl: str | None = None) -> str:
+    """Markdown badge with icon and colour for a verdict label ('deels ondersteund (3 van 5)')."""
+    icon, colour = VERDICT_STYLE.get(label, (":material/help:", "gray"))
+    return f":{colour}[{icon} {safe_text(verdict_nl or label)}]"
 
 
 def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False,
-                 region_id: str | None = None) -> None:
-    """One claim: verdict, paraphrase, quote, source and the numbers behind the verdict."""
-    label, explanation, evidence = claim_verdict(claim.id, delineation, region_id)
-    doc = docs.get(claim.document)
+                 region_id: str | None = None, compact: bool = False) -> None:
+    """One claim: verdict, paraphrase, quote, source, the method in one sentence and the numbers behind it.
+    ``compact``: the verdict and paraphrase as the label of a closed expander holding the rest."""
+    verdict = claim_verdict(claim.id, region_id, delineation)
+    label = verdict["label"]
     if large:
-        colour = VERDICT_HTML_COLOUR.get(label, "#555555")
-        st.markdown(f"<div class='bw-claim'><b style='color:{colour}'>{html.escape(label)}</b> — "
+        colour = VERDICT_HTML_COLOUR.get(label, "#4d4d4d")
+        st.markdown(f"<div class='bw-claim'><b style='color:{colour}'>{html.escape(verdict['verdict_nl'])}</b> — "
                     f"{html.escape(claim.paraphrase)}</div>", unsafe_allow_html=True)
         return
+    if compact:
+        icon, _ = VERDICT_STYLE.get(label, (":material/help:", "gray"))
+        with st.expander(f"{verdict['verdict_nl']} · {claim.paraphrase}", icon=icon):
+            _claim_body(claim, docs, verdict, region_id, delineation, inside_expander=True)
+        return
     with st.container(border=True):
-        st.markdown(f"**{VERDICT_BADGE.get(label, safe_text(label))}** · {safe_text(claim.paraphrase)}")
-        st.markdown(f"> “{safe_text(claim.quote)}”")
-        st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
-                   f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
-        if label != "niet toetsbaar met deze data":
-            st.caption(safe_text(explanation))
-        lines = _evidence_lines_cached(claim.id, delineation, region_id)
-        if lines:
-            st.caption("Wat de cijfers zeggen: " + " · ".join(safe_text(x) for x in lines) + ". Bron: CBS.")
+        st.markdown(f"**{verdict_badge(label, verdict['verdict_nl'])}** · {safe_text(claim.paraphrase)}")
+        _claim_body(claim, docs, verdict, region_id, delineation)
+
+
+def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], region_id: str | None,
+                delineation: str | None, inside_expander: bool = False) -> None:
+    """Quote, source, verdict summary, method, the first pairs in words, and the chart and table of all pairs."""
+    from dashboard.components import evidence
+
+    doc = docs.get(claim.document)
+    st.markdown(f"> “{safe_text(claim.quote)}”")
+    st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
+               f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
+    st.markdown(safe_text(verdict["summary_nl"]))
+    if verdict.get("method_nl"):
+        st.caption(safe_text(verdict["method_nl"]))
+    lines, table = _evidence_text(claim.id, region_id, delineation)
+    if table is None:
+        return
+    for line in lines:
+        st.markdown(f"- {safe_text(line)}")
+
+    def details() -> None:
+        from dashboard.components import charts
+
+        charts.show(evidence_spec(claim.id, region_id, delineation), evidence.chart_summary(verdict))
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee.")
+
+    if inside_expander:  # Streamlit does not nest expanders
+        details()
+    else:
+        with st.expander(f"Alle {len(table)} paren en grafiek", expanded=False):
+            details()
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _evidence_text(claim_id: str, region_id: str | None, delineation: str | None) -> tuple[list[str], pd.DataFrame | None]:
+    """The first pairs in words and the table of all pairs (cached per claim and region)."""
+    from dashboard.components import evidence
+
+    pairs = claim_pairs(claim_id, region_id, delineation)
+    if pairs.empty:
+        return [], None
+    names = region_names()
+    return evidence.lines(pairs, names), evidence.table(pairs, names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def evidence_spec(claim_id: str, region_id: str | None, delineation: str | None) -> dict | None:
+    """The evidence chart of a claim as a Vega-Lite spec (cached: built once per claim and region)."""
+    from dashboard.components import charts, evidence
+
+    verdict = claim_verdict(claim_id, region_id, delineation)
+    pairs = claim_pairs(claim_id, region_id, delineation)
+    disp = data.dispersion(tuple(pairs["indicator_id"].dropna().unique())) if verdict["test"] == "spreiding" else None
+    chart = evidence.chart(pairs, verdict["test"], region_names(), disp)
+    return charts.spec(charts.dutch(chart)) if chart is not None else None
 
 
 def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:
-    """The claims about one region with their verdicts."""
+    """The claims about one region with that region's own verdict."""
     claims, docs = claims_and_documents()
     mine = [c for c in claims if region_id in c.regions]
     if not mine:
         st.caption("De vijf documenten doen geen specifieke uitspraken over deze regio.")
         return
-    testable = sorted(mine, key=lambda c: (not c.testable, not c.indicators, c.id))
-    limit = 5 if large else len(testable)
+    ordered = sorted(mine, key=lambda c: (not c.testable, c.id))
+    limit = 5 if large else len(ordered)
     if not large:
-        st.caption(f"{len(mine)} claims over deze regio; het oordeel vergelijkt de gekoppelde CBS-indicatoren met NL.")
-    box = st.container(height=520) if not large and len(testable) > 3 else st.container()
-    with box:
-        for claim in testable[:limit]:
-            render_claim(claim, docs, delineation, large=large, region_id=region_id)
+        n_tested = sum(c.testable for c in mine)
+        st.caption(f"{len(mine)} claims over deze regio, {n_tested} met een toets; het oordeel geldt voor deze regio "
+                   "in de gekozen afbakening.")
+    for claim in ordered[:limit]:
+        render_claim(claim, docs, delineation, large=large, region_id=region_id, compact=not large)

@@ -26,7 +26,20 @@ def decimals_for(value: float | None, unit: str = "") -> int:
         return 0
     if size >= 100:
         return 0 if "%" not in unit else 1
+    if 0 < size < 1:
+        return 2
     return 1
+
+
+def with_unit(value: float | None, unit: str, decimals: int | None = None) -> str:
+    """'83,2 %', '1,25 km', '32,8 k€', '81,1 jaar' — the number the Dutch way with a compact unit."""
+    text = fmt_num(value, decimals, unit=unit)
+    if text == "geen data":
+        return text
+    short = short_unit(unit)
+    if short == "%":
+        return f"{text} %"
+    return f"{text} {short}" if short else text
 
 
 def fmt_num(value: float | None, decimals: int | None = None, unit: str = "") -> str:
@@ -70,6 +83,8 @@ def short_unit(unit: str) -> str:
         return "k€"
     if u.startswith("euro"):
         return "€"
-    if u in ("jaren", "km"):
+    if u == "jaren":
+        return "jaar"
+    if u == "km":
         return u
     return ""

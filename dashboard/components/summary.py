@@ -1,4 +1,8 @@
-"""Region figures compared with the Netherlands: headline rows and the standardised profile (pure pandas)."""
+"""Region figures against the Netherlands for the cards and the profile, read from the stored comparisons.
+
+The comparison itself (niveau, gap trend, rank) is made once, in the pipeline (:mod:`seeds.engine`, rules in
+:mod:`seeds.rules`); this module only selects and shapes the stored rows (pure pandas).
+"""
 
 from __future__ import annotations
 
@@ -7,73 +11,72 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-SIGN = {"higher_is_better": 1.0, "lower_is_better": -1.0, "neutral": 0.0}
-EQUAL_Z = 0.25  # |scaled difference| below this counts as "vergelijkbaar met NL"
+from seeds.rules import BETER, KLOOF_GUNSTIG, KLOOF_ONGUNSTIG, SLECHTER
+
+TONE = {BETER: "better", SLECHTER: "worse"}
+PROFILE_GROUPS = ("hier_en_nu", "later")
 
 
-def latest(frame: pd.DataFrame) -> pd.DataFrame:
-    """Latest non-missing period per indicator."""
-    frame = frame[frame["value"].notna()]
-    return frame.sort_values("period").groupby("indicator_id", as_index=False).tail(1)
+def tone(niveau: str | None) -> str:
+    """'better', 'worse' or '' (comparable, no direction or not testable), from the stored niveau outcome."""
+    return TONE.get(niveau or "", "")
 
 
-def tone(score: float) -> str:
-    """'better', 'worse' or '' (comparable, or no spread to judge by) using the profile's threshold."""
-    if score is None or np.isnan(score):
-        return ""
-    return "better" if score >= EQUAL_Z else ("worse" if score <= -EQUAL_Z else "")
+def gap_tone(kloof: str | None) -> str:
+    """'better' when the gap moved in the region's favour, 'worse' against it, '' otherwise."""
+    if kloof in KLOOF_GUNSTIG:
+        return "better"
+    return "worse" if kloof in KLOOF_ONGUNSTIG else ""
 
 
-def headline_rows(
-    region_vals: pd.DataFrame,
-    nl_vals: pd.DataFrame,
-    corop_vals: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    indicator_ids: Sequence[str],
-) -> pd.DataFrame:
-    """One row per indicator: latest region value, NL value (same period), difference, rank among the
-    COROP areas (1 = best), trend since the first available period."""
+def headline_rows(comparisons: pd.DataFrame, catalogue: pd.DataFrame, indicator_ids: Sequence[str],
+                  reasons: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: the stored comparison with the catalogue's name and unit (NaN value = geen data)."""
     rows = []
     for iid in indicator_ids:
         if iid not in catalogue.index:
             continue
         meta = catalogue.loc[iid]
-        reg = region_vals[(region_vals["indicator_id"] == iid) & region_vals["value"].notna()].sort_values("period")
-        if reg.empty:
-            rows.append({"indicator_id": iid, "name": meta["name_nl"], "unit": meta["unit"], "value": np.nan,
-                         "direction": meta["direction"], "reason": _reason(region_vals, iid)})
+        base = {"indicator_id": iid, "name": meta["name_nl"], "label": meta["label_nl"], "unit": meta["unit"],
+                "direction": meta["direction"]}
+        if iid not in comparisons.index:
+            rows.append({**base, "value": np.nan, "reason": _reason(reasons, iid)})
             continue
-        last = reg.iloc[-1]
-        period = int(last["period"])
-        nl = nl_vals[(nl_vals["indicator_id"] == iid) & (nl_vals["period"] == period)]
-        nl_value = float(nl["value"].iloc[0]) if len(nl) else np.nan
-        cr = corop_vals[(corop_vals["indicator_id"] == iid) & (corop_vals["period"] == period)]["value"].dropna()
-        rank, n = rank_in(cr, float(last["value"]), meta["direction"])
-        sd = float(cr.std()) if len(cr) >= 10 else np.nan
-        diff = float(last["value"]) - nl_value if not np.isnan(nl_value) else np.nan
-        score = diff / sd * SIGN.get(meta["direction"], 0.0) if sd and not np.isnan(sd) else np.nan
-        first = reg.iloc[0]
-        rows.append(
-            {
-                "indicator_id": iid, "name": meta["name_nl"], "unit": meta["unit"], "direction": meta["direction"],
-                "period": period, "value": float(last["value"]), "nl_value": nl_value,
-                "diff": diff, "score": score,
-                "rank": rank, "n_ranked": n, "method": last["method"], "source_table": last["source_table"],
-                "coverage": last.get("coverage", np.nan),
-                "trend_from": int(first["period"]), "trend_delta": float(last["value"]) - float(first["value"]),
-                "reason": None,
-            }
-        )
+        comp = comparisons.loc[iid]
+        rows.append({**base, **{k: comp[k] for k in (
+            "period", "value", "nl_value", "diff", "z", "niveau", "niveau_reason", "rank", "n_ranked", "method",
+            "source_table", "coverage", "index_nl", "kloof", "kloof_from", "kloof_to", "gap_first", "gap_last",
+            "gap_change")}, "reason": None})
     return pd.DataFrame(rows)
 
 
-def _reason(region_vals: pd.DataFrame, iid: str) -> str:
-    hit = region_vals[(region_vals["indicator_id"] == iid) & region_vals.get("reason", pd.Series(dtype=str)).notna()]
-    return str(hit["reason"].iloc[-1]) if len(hit) else "geen gegevens voor deze regio"
+def _reason(reasons: pd.DataFrame | None, iid: str) -> str:
+    if reasons is not None and "reason" in reasons:
+        hit = reasons[(reasons["indicator_id"] == iid) & reasons["reason"].notna()]
+        if len(hit):
+            return str(hit["reason"].iloc[-1])
+    return "geen gegevens voor deze regio"
+
+
+def profile(comparisons: pd.DataFrame, catalogue: pd.DataFrame, theme_groups: Sequence[str] = PROFILE_GROUPS,
+            primary_only: bool = True, theme_order: Sequence[str] | None = None) -> pd.DataFrame:
+    """Directed indicators with a stored niveau outcome, with theme and unique label, ordered by theme then score."""
+    cat = catalogue[catalogue["theme_group"].isin(theme_groups) & (catalogue["direction"] != "neutral")]
+    if primary_only:
+        cat = cat[cat["twin_of"].isna()]
+    comp = comparisons[comparisons["indicator_id"].isin(cat.index) & comparisons["z"].notna()].copy()
+    comp["name"] = comp["indicator_id"].map(cat["label_nl"])
+    comp["theme"] = comp["indicator_id"].map(cat["theme"])
+    comp["theme_name"] = comp["indicator_id"].map(cat["theme_name"])
+    comp["unit"] = comp["indicator_id"].map(cat["unit"])
+    comp["score"] = comp["z"]
+    order = list(theme_order or []) + [t for t in dict.fromkeys(cat["theme"]) if t not in (theme_order or [])]
+    comp["_t"] = comp["theme"].map(order.index)
+    return comp.sort_values(["_t", "score"]).drop(columns="_t").reset_index(drop=True)
 
 
 def rank_in(values: pd.Series, value: float, direction: str) -> tuple[int | None, int]:
-    """Position of ``value`` among ``values`` (1 = best); ties share the better rank."""
+    """Position of ``value`` among ``values`` (1 = best); ties share the better rank (used for maps' tables)."""
     if values.empty or np.isnan(value):
         return None, int(len(values))
     if direction == "lower_is_better":
@@ -81,31 +84,3 @@ def rank_in(values: pd.Series, value: float, direction: str) -> tuple[int | None
     else:
         better = int((values > value + 1e-9).sum())
     return better + 1, int(len(values))
-
-
-def profile(
-    region_vals: pd.DataFrame,
-    nl_vals: pd.DataFrame,
-    corop_stats: pd.DataFrame,
-    catalogue: pd.DataFrame,
-    theme_groups: Sequence[str] = ("hier_en_nu", "later"),
-) -> pd.DataFrame:
-    """Latest value per directed indicator, scaled: (region − NL) / sd of the 40 COROP values in that
-    period, sign-flipped so that positive = better than NL. Indicators without NL value or spread are left out."""
-    cat = catalogue[catalogue["theme_group"].isin(theme_groups) & (catalogue["direction"] != "neutral")]
-    reg = latest(region_vals[region_vals["indicator_id"].isin(cat.index)])
-    merged = reg.merge(nl_vals[["indicator_id", "period", "value"]].rename(columns={"value": "nl_value"}),
-                       on=["indicator_id", "period"], how="inner")
-    merged = merged.merge(corop_stats[["indicator_id", "period", "sd", "n"]], on=["indicator_id", "period"], how="inner")
-    merged = merged[(merged["sd"] > 0) & (merged["n"] >= 10)]
-    merged["direction"] = merged["indicator_id"].map(cat["direction"])
-    merged["score"] = (merged["value"] - merged["nl_value"]) / merged["sd"] * merged["direction"].map(SIGN)
-    merged["name"] = merged["indicator_id"].map(cat["name_nl"])
-    merged["theme_name"] = merged["indicator_id"].map(cat["theme_name"])
-    merged["theme"] = merged["indicator_id"].map(cat["theme"])
-    merged["unit"] = merged["indicator_id"].map(cat["unit"])
-    merged["verdict"] = np.select(
-        [merged["score"] >= EQUAL_Z, merged["score"] <= -EQUAL_Z], ["beter dan NL", "slechter dan NL"],
-        "vergelijkbaar met NL",
-    )
-    return merged.sort_values(["theme", "score"]).reset_index(drop=True)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import maps
+from dashboard.components import mapdata, maps
 from dashboard.components.fmt import fmt_num, method_nl, short_unit
 from dashboard.params import ViewParams, set_params
 
@@ -16,30 +16,26 @@ DEFAULT_INDICATOR = "tevredenheid_leven"
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def national_figure(indicator_id: str, level: str, period: int, show_regions: bool, show_claims: bool):
-    """The national map figure and its data (cached; used by the page, the tests and the benchmark)."""
-    cat = data.indicators().loc[indicator_id]
+def national_map(indicator_id: str, level: str, period: int, show_regions: bool, show_claims: bool
+                 ) -> tuple[maps.MapSpec, pd.DataFrame]:
+    """The national map spec and its data (cached; used by the page, the tests and the benchmark)."""
     frame = data.level_values(indicator_id, level, period)
-    fig = maps.choropleth(
-        data.shape(level), frame, unit=cat["unit"], direction=cat["direction"],
-        direction_nl=common_direction(cat["direction"]), level_name=data.LEVEL_NAMES[level],
-        source=_source_name(cat["source_table"]), height=680,
+    spec = maps.MapSpec(
+        features=data.shape(level)["features"], values=maps.area_values(frame),
+        indicator=mapdata.indicator(indicator_id, level, period, frame),
+        domain=mapdata.domain(indicator_id, level, period),
+        outlines=mapdata.ten_outlines() if show_regions else (),
+        claims=mapdata.claims(outline_areas=False) if show_claims else None,
+        title="Nederland",
     )
-    if show_regions:
-        # All ten outlines in one trace: every trace is a separate MapLibre layer for the browser to set up.
-        all_lons: list[float | None] = []
-        all_lats: list[float | None] = []
-        for rid, region in data.region_defs().items():
-            if "tien" in region.groups:
-                lons, lats = maps.outline_coords(data.shape(f"outline:{rid}:{region.default_delineation}"))
-                all_lons += [*lons, None]
-                all_lats += [*lats, None]
-        maps.add_outline(fig, all_lons, all_lats, "tien regio's")
-    if show_claims:
-        from dashboard.components.claims_layer import add_claims_layer
+    return spec, frame
 
-        add_claims_layer(fig, region_id=None)
-    return fig, frame
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def national_svg(indicator_id: str, level: str, period: int, show_regions: bool, show_claims: bool) -> str:
+    """The national map as the page sends it: SVG and table (cached)."""
+    spec, _ = national_map(indicator_id, level, period, show_regions, show_claims)
+    return maps.payload(spec, width=700, font_px=15, uid="nl")
 
 
 def common_direction(direction: str) -> str:
@@ -86,16 +82,17 @@ def render() -> None:
     set_params(indicator=indicator_id, niveau=level, jaar=period, claims="1" if show_claims else None)
 
     cat = data.indicators().loc[indicator_id]
-    fig, frame = national_figure(indicator_id, level, period, show_regions, show_claims)
+    spec, frame = national_map(indicator_id, level, period, show_regions, show_claims)
     n_values = int(frame["value"].notna().sum())
     n_areas = len(data.shape(level)["features"])
     st.markdown(
         f"**{cat['name_nl']}** — {cat['unit']}, {period} · {common_direction(cat['direction'])} · "
-        f"{n_values} van {n_areas} {LEVELS_IN_TEXT[level]} met een waarde (grijs = geen data)"
+        f"{n_values} van {n_areas} {LEVELS_IN_TEXT[level]} met een waarde (gearceerd grijs = geen data)"
     )
     map_col, table_col = st.columns([3, 2], gap="medium")
     with map_col:
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "scrollZoom": True}, key="nl_map")
+        maps.show(spec, lambda: national_svg(indicator_id, level, period, show_regions, show_claims), key="nl_map",
+                  height=680)
         if cat["uncertain"]:
             st.warning(f"Let op: {cat['uncertain']}", icon=":material/warning:")
     with table_col:
@@ -133,4 +130,4 @@ def ranking_table(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     )
 
 
-__all__ = ["national_figure", "ranking_table", "render", "fmt_num"]
+__all__ = ["national_map", "national_svg", "ranking_table", "render", "fmt_num"]

@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components.summary import EQUAL_Z
 from dashboard.safety import safe_text
 
-METHODS_MD = f"""
+METHODS_MD = """
 **Officieel vóór afgeleid.** Waar CBS een cijfer publiceert voor een gebied (Nederland, landsdeel, provincie,
 COROP-gebied, gemeente) tonen we dat cijfer (methode `cbs`). Alleen waar CBS geen cijfer heeft, leiden we er één af
 uit gemeentecijfers; die waarden dragen een methode `derived:…` en worden overal als *afgeleid* gemarkeerd.
@@ -22,9 +21,9 @@ gemeenten een waarde hebben. Elke afgeleide waarde heeft een **dekking** (aandee
 onder 50% dekking geven we geen waarde. Regio's die precies een CBS-gebied zijn krijgen het officiële cijfer; voor
 een unie van COROP-gebieden zonder gemeentecijfers wordt het bevolkingsgewogen gemiddelde van de COROP-cijfers gebruikt.
 
-**Schaal van het profiel.** Verschil tussen regio en Nederland in hetzelfde jaar, gedeeld door de standaardafwijking
-van de 40 COROP-gebieden in dat jaar, met het teken zo dat positief = beter (richting uit de catalogus). Binnen
-±{EQUAL_Z:.2f} standaardafwijking heet een verschil *vergelijkbaar*.
+**Schaal van het profiel.** Verschil tussen regio en Nederland in hetzelfde jaar, gemeten in robuuste
+standaardafwijkingen van de 40 COROP-gebieden in dat jaar, met het teken zo dat positief = beter (richting uit de
+catalogus); zie hieronder de regel *niveau*.
 
 **Positie.** Rang onder de 40 COROP-gebieden in hetzelfde jaar, 1 = best volgens de richting van de indicator.
 
@@ -33,12 +32,21 @@ Officiële CBS-cijfers bestaan alleen voor COROP-gebieden; beleidsregio's krijge
 """
 
 
-def _verdict_rule() -> str:
-    try:
-        from seeds.verdict import VERDICT_RULE_NL
-    except ImportError:  # pragma: no cover - seeds package is part of the repo
-        return ""
-    return VERDICT_RULE_NL
+TIEN_ELF_MD = """
+**Tien of elf regio's?** Voetnoot 5 van het SER Noord-Nederland-advies noemt de tien regio's die volgens het kabinet
+door het rijksbeleid op achterstand zijn gekomen; dit dashboard volgt die tien. De brief van het ministerie van
+Financiën (2025) meldt dat er in het najaar van 2024 regiodialogen zijn gevoerd met *elf* regio's; welke elfde regio
+daarbij hoort, noemt die brief niet. Daarom blijft het dashboard bij de tien uit voetnoot 5 (claim c077 staat in de
+lijst als niet toetsbaar).
+"""
+
+
+def _rules_md() -> str:
+    """The Dutch paragraphs of the comparison rules, straight from the pipeline's rule module."""
+    from seeds.rules import RULES_NL
+
+    order = ["niveau", "achterstand", "spreiding", "groep", "ontwikkeling", "oordeel", "grenzen"]
+    return "\n\n".join(safe_text(RULES_NL[k]) for k in order)
 
 
 def render() -> None:
@@ -61,9 +69,11 @@ def render() -> None:
     st.caption(f"Store gebouwd {info.get('built_at')} uit bron ‘{info.get('source')}’ ({info.get('data_dir')}).")
     st.header("Methoden")
     st.markdown(METHODS_MD)
-    st.header("Oordeel over claims")
-    rule = _verdict_rule()
-    st.markdown(safe_text(rule) if rule else "—")
+    st.header("Hoe we claims toetsen en regio's vergelijken")
+    st.markdown("Dezelfde regels bepalen het oordeel over de claims, de kleuren van de kerncijfers en het "
+                "thema-overzicht op de regiopagina's. Ze worden één keer toegepast, bij het bouwen van de datastore.")
+    st.markdown(_rules_md())
+    st.markdown(TIEN_ELF_MD)
     st.header("Regio's en hun afbakening")
     rows = []
     regions = data.regions_table().set_index("region_code")

@@ -5,22 +5,25 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import maps, summary
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, source_label
+from dashboard.components import charts, glance, mapdata, maps, summary
+from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
 DEFAULT_MAP_INDICATOR = "ervaren_gezondheid"
-DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "tevredenheid_leven"]
+DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevredenheid_leven"]
+MAX_TRENDS = 4
 PRESENTATION_KEYS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven",
                      "ervaren_gezondheid", "afstand_ziekenhuis"]
+PRESENTATION_LABELS = {"levensverwachting": "Levensverwachting", "mediaan_inkomen": "Mediaan inkomen",
+                       "werkloosheid": "Werkloosheid", "tevredenheid_leven": "Tevreden met het leven",
+                       "ervaren_gezondheid": "Ervaren gezondheid", "afstand_ziekenhuis": "Afstand ziekenhuis"}
 BETTER, WORSE, NEUTRAL = "#1b7837", "#b35806", "#6b6b6b"  # colour-blind-safe green/orange pair
 _PAGES: dict[str, Any] = {}
+_OVERVIEW_PAGES: dict[str, Any] = {}
 
 
 def page_for(region: data.RegionDef) -> Any:
@@ -35,11 +38,15 @@ def page_for(region: data.RegionDef) -> Any:
     return st.Page(page, title=region.name, icon=icon, url_path=region.region_id)
 
 
-def register_pages(pages: list[Any]) -> None:
-    """Remember the region pages (in navigation order) for the previous/next buttons."""
+def register_pages(pages: list[Any], overview: list[Any] | None = None) -> None:
+    """Remember the region pages (in navigation order) for the previous/next buttons, and the overview pages
+    (for links such as 'Vergelijk')."""
     _PAGES.clear()
     for p in pages:
         _PAGES[p.url_path] = p
+    _OVERVIEW_PAGES.clear()
+    for p in overview or []:
+        _OVERVIEW_PAGES[p.url_path] = p
 
 
 def _delineation(params: ViewParams, region: data.RegionDef) -> str:
@@ -53,39 +60,50 @@ def _province_of(members: list[str]) -> str | None:
     return provs.mode().iloc[0] if len(provs) else None
 
 
+# viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
+PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def region_map(region_id: str, delineation: str, indicator_id: str, height: int = 560,
-               show_claims: bool = False, zoom_offset: float = -0.6, font_size: int | None = None) -> go.Figure:
-    """The region's gemeenten coloured for one indicator (latest period), outline on top, context faded."""
+def region_map(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
+               aspect: float | None = None) -> maps.MapSpec:
+    """The region's gemeenten coloured for one indicator (latest period, national colour domain), the outline on
+    top, the surrounding COROP areas faded; ``aspect`` (height/width) fixes the map's shape."""
     region = data.region_defs()[region_id]
     members = data.region_members(region_id, delineation)
-    cat = data.indicators().loc[indicator_id]
     gm_periods = data.periods(indicator_id, "GM")
     period = gm_periods[-1] if gm_periods else None
     frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
         columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
-    d = region.delineations[delineation]
-    # The stored zoom fits a 700×600 px map; the page's map column is narrower, so zoom out a little.
-    view = {"center": {"lat": d["map_center_lat"], "lon": d["map_center_lon"]}, "zoom": d["map_zoom"] + zoom_offset}
-    fig = maps.choropleth(
-        data.shape("GM"), frame, unit=cat["unit"], direction=cat["direction"],
-        direction_nl=common_direction(cat["direction"]), level_name="Gemeenten", source=_src(cat["source_table"]),
-        view=view, height=height, faded_geojson=data.shape("CR"), highlight_codes=members,
+    outline = mapdata.outline(region_id, delineation)
+    bbox = maps.padded_bbox(maps.geometry_bbox([outline.geometry]))
+    if aspect is not None:
+        bbox = maps.fit_bbox(bbox, aspect)
+    return maps.MapSpec(
+        features=maps.subset(data.shape("GM")["features"], members), values=maps.area_values(frame),
+        indicator=mapdata.indicator(indicator_id, "GM", period or 0, frame) if period else None,
+        domain=mapdata.domain(indicator_id, "GM", period) if period else None,
+        context=maps.features_in(data.shape("CR")["features"], bbox), outlines=(outline,),
+        claims=mapdata.claims(region_id=region_id) if show_claims else None, bbox=bbox, title=region.name,
     )
-    lons, lats = maps.outline_coords(data.shape(f"outline:{region_id}:{delineation}"))
-    maps.add_outline(fig, lons, lats, region.name, width=3)
-    if show_claims:
-        from dashboard.components.claims_layer import add_claims_layer
 
-        add_claims_layer(fig, region_id=region_id)
-    if font_size:
-        fig.update_layout(font={"size": font_size})
-    return fig
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def region_svg(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
+               presentation: bool = False) -> str:
+    """The region map as the page sends it: interactive SVG and table, or for presentation mode a static SVG
+    with the gemeente names on the map."""
+    if presentation:
+        p = PRESENTATION_MAP
+        spec = region_map(region_id, delineation, indicator_id, show_claims, aspect=p["aspect"])
+        return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
+                            font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)
+    return maps.payload(region_map(region_id, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
 
 
 def common_direction(direction: str) -> str:
-    """Dutch reading aid."""
-    return {"higher_is_better": "hoger is beter", "lower_is_better": "lager is beter"}.get(direction, "geen richting")
+    """Dutch reading aid (see :func:`dashboard.common.direction_nl`)."""
+    return common.direction_nl(direction)
 
 
 def _src(source_table: str) -> str:
@@ -99,78 +117,15 @@ def headline_frame(region_id: str, delineation: str, indicator_ids: list[str]) -
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _headline_frame(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return summary.headline_rows(
-        data.region_values(region_id, delineation), data.nl_values(), data.corop_values_all(),
-        data.indicators(), indicator_ids,
-    )
+    return summary.headline_rows(data.comparisons(region_id, delineation), data.indicators(), indicator_ids,
+                                 data.region_values(region_id, delineation))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def profile_frame(region_id: str, delineation: str) -> pd.DataFrame:
-    """The standardised broad-welfare profile."""
-    return summary.profile(data.region_values(region_id, delineation), data.nl_values(), data.corop_stats(),
-                           data.indicators())
-
-
-def _delta_colour(direction: str) -> str:
-    return {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(direction, "off")
-
-
-def _cards(rows: pd.DataFrame, per_row: int = 4) -> None:
-    records = rows.to_dict("records")
-    cols: list = []
-    for _ in range(0, len(records), per_row):
-        cols += st.columns(per_row)
-    for col, row in zip(cols, records, strict=False):
-        with col.container(border=True):
-            if pd.isna(row.get("value")):
-                st.metric(row["name"], "geen data", help=row.get("reason") or "")
-                continue
-            rank = f"positie {row['rank']} van {row['n_ranked']} COROP-gebieden" if row.get("rank") else ""
-            unit = short_unit(row["unit"])
-            trend = (f"sinds {row['trend_from']}: {fmt_signed(row['trend_delta'])}"
-                     if row["trend_from"] != row["period"] else "één meting")
-            st.metric(
-                f"{row['name']} ({row['period']})",
-                f"{fmt_num(row['value'], unit=row['unit'])} {unit}".strip(),
-                delta=f"{fmt_signed(row['diff'])} t.o.v. NL ({fmt_num(row['nl_value'], unit=row['unit'])})",
-                delta_color=_delta_colour(row["direction"]),
-                help=f"Eenheid: {row['unit']}. {source_label(row['source_table'], row['period'], row['method'])}. "
-                     f"{rank}. Trend {trend}.",
-            )
-            st.caption(f"{row['unit']} · {rank} · {trend}")
-
-
-def profile_figure(prof: pd.DataFrame, height_per_bar: int = 19) -> go.Figure:
-    """Horizontal bars per indicator grouped by theme: positive = better than NL (in COROP standard deviations)."""
-    prof = prof.copy()
-    prof["label"] = prof["theme_name"] + " · " + prof["name"]
-    colours = prof["score"].map(lambda s: BETTER if s >= summary.EQUAL_Z else (WORSE if s <= -summary.EQUAL_Z else NEUTRAL))
-    hover = [
-        f"<b>{r.name}</b><br>{fmt_num(r.value, unit=r.unit)} {r.unit} ({r.period}) vs NL {fmt_num(r.nl_value, unit=r.unit)}"
-        f"<br>{r.verdict} ({r.score:+.2f} sd)<br><i>{source_label(r.source_table, r.period, r.method)}</i>"
-        for r in prof.itertuples()
-    ]
-    fig = go.Figure(go.Bar(x=prof["score"].clip(-3, 3), y=prof["label"], orientation="h", marker_color=colours,
-                           hovertext=hover, hoverinfo="text"))
-    fig.add_vline(x=0, line_color="#333", line_width=1)
-    fig.update_layout(
-        height=max(300, 40 + height_per_bar * len(prof)), margin={"l": 10, "r": 10, "t": 10, "b": 40},
-        xaxis={"title": "← slechter dan NL · beter dan NL → (in standaarddeviaties van de 40 COROP-gebieden)",
-               "range": [-3.2, 3.2], "zeroline": False},
-        yaxis={"autorange": "reversed", "tickfont": {"size": 11}}, plot_bgcolor="white", showlegend=False,
-    )
-    return fig
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _profile_chart(region_id: str, delineation: str) -> go.Figure:
-    return profile_figure(profile_frame(region_id, delineation))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _facilities_chart(region_id: str, delineation: str) -> go.Figure:
-    return facilities_figure(facilities_frame(region_id, delineation))
+    """The broad-welfare profile: the stored comparison per indicator (robust sd of the COROP areas)."""
+    order = data.theme_overview(region_id, delineation)["theme"].tolist()
+    return summary.profile(data.comparisons(region_id, delineation), data.indicators(), theme_order=order)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -196,68 +151,55 @@ def facilities_frame(region_id: str, delineation: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def facilities_figure(frame: pd.DataFrame) -> go.Figure:
-    """Grouped bars: region now, region earlier, NL."""
-    fig = go.Figure()
-    fig.add_bar(y=frame["Voorziening"], x=frame["Regio eerder (km)"], name="Regio, eerder jaar", orientation="h",
-                marker_color="#9ecae1")
-    fig.add_bar(y=frame["Voorziening"], x=frame["Regio (km)"], name="Regio, laatste jaar", orientation="h",
-                marker_color="#08519c")
-    fig.add_bar(y=frame["Voorziening"], x=frame["Nederland (km)"], name="Nederland", orientation="h",
-                marker_color="#b35806")
-    fig.update_layout(barmode="group", height=80 + 42 * len(frame), margin={"l": 10, "r": 10, "t": 10, "b": 30},
-                      xaxis_title="gemiddelde afstand over de weg (km) — lager is beter",
-                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.12}, plot_bgcolor="white")
-    return fig
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def trend_figure(region_id: str, delineation: str, indicator_id: str) -> go.Figure:
-    """Region vs NL vs province over time for one indicator."""
-    region = data.region_defs()[region_id]
-    cat = data.indicators().loc[indicator_id]
-    reg = data.region_values(region_id, delineation)
-    reg = reg[(reg["indicator_id"] == indicator_id) & reg["value"].notna()]
-    members = data.region_members(region_id, delineation)
-    prov = _province_of(members)
-    codes = ("NL01",) + ((prov,) if prov else ())
-    other = data.series(indicator_id, codes)
-    fig = go.Figure()
-    fig.add_scatter(x=reg["period"], y=reg["value"], name=region.name, mode="lines+markers",
-                    line={"color": "#08519c", "width": 3})
-    for code, colour, dash in (("NL01", "#b35806", "solid"), (prov, "#6b6b6b", "dot")):
-        if not code:
-            continue
-        part = other[other["region_code"] == code]
-        if len(part):
-            fig.add_scatter(x=part["period"], y=part["value"], name=data.get_store().region_name(code),
-                            mode="lines+markers", line={"color": colour, "dash": dash})
-    fig.update_layout(
-        title={"text": f"{cat['name_nl']} ({cat['unit']})", "font": {"size": 15}}, height=320,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h", "y": -0.2},
-        plot_bgcolor="white", xaxis={"dtick": 1 if len(reg) < 8 else 2},
-    )
-    return fig
-
-
 @st.cache_resource(show_spinner=False, max_entries=256)
-def trends_figure(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> go.Figure:
-    """The trend charts of several indicators stacked in one figure (region, NL, province)."""
-    from plotly.subplots import make_subplots
+def trend_series(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Long table (indicator_id, period, value, wie) of the region, NL and the region's main province."""
+    region = data.region_defs()[region_id]
+    reg = data.region_values(region_id, delineation)
+    prov = _province_of(data.region_members(region_id, delineation))
+    parts = []
+    for iid in indicator_ids:
+        mine = reg[(reg["indicator_id"] == iid) & reg["value"].notna()][["period", "value"]]
+        parts.append(mine.assign(indicator_id=iid, wie=region.name))
+        other = data.series(iid, ("NL01",) + ((prov,) if prov else ()))
+        for code in ("NL01", prov):
+            part = other[other["region_code"] == code][["period", "value"]] if code else pd.DataFrame()
+            if len(part):
+                parts.append(part.assign(indicator_id=iid, wie=data.get_store().region_name(code)))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator_id", "period", "value", "wie"])
 
-    cat = data.indicators()
-    titles = [f"{cat.loc[i, 'name_nl']} ({cat.loc[i, 'unit']})" for i in indicator_ids]
-    fig = make_subplots(rows=len(indicator_ids), cols=1, subplot_titles=titles, vertical_spacing=0.32 / len(indicator_ids))
-    for row, iid in enumerate(indicator_ids, start=1):
-        for trace in trend_figure(region_id, delineation, iid).data:
-            trace = go.Scatter(trace)
-            trace.showlegend = row == 1
-            trace.legendgroup = trace.name
-            fig.add_trace(trace, row=row, col=1)
-    fig.update_layout(height=90 + 260 * len(indicator_ids), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "y": -0.05}, plot_bgcolor="white")
-    fig.update_annotations(font_size=14)
-    return fig
+
+def gemeenten_table(region_id: str, delineation: str, indicator_id: str) -> pd.DataFrame:
+    """The region's gemeenten for one indicator (latest gemeente year): value, NL, rank among 342, geen data."""
+    cat = data.indicators().loc[indicator_id]
+    periods = data.periods(indicator_id, "GM")
+    members = data.region_members(region_id, delineation)
+    names = data.regions_table().set_index("region_code")["name"]
+    if not periods:
+        return pd.DataFrame({"Gemeente": [names.get(c, c) for c in members], "Status": "geen data"})
+    frame = data.level_values(indicator_id, "GM", periods[-1]).set_index("region_code")
+    n_ranked = int(frame["value"].notna().sum())
+    rows = []
+    for code in members:
+        hit = frame.loc[code] if code in frame.index else None
+        value = hit["value"] if hit is not None else None
+        has = value is not None and pd.notna(value)
+        rows.append({
+            "Gemeente": names.get(code, code),
+            f"Positie (van {n_ranked})": int(hit["rank"]) if has and pd.notna(hit["rank"]) else None,
+            f"Waarde ({periods[-1]})": with_unit(value, cat["unit"]) if has else "geen data",
+            "Nederland": with_unit(frame["nl_value"].iloc[0], cat["unit"]) if len(frame) else "–",
+            "Verschil met NL": fmt_signed(float(value) - float(frame["nl_value"].iloc[0])) if has else "–",
+        })
+    rank = f"Positie (van {n_ranked})"
+    table = pd.DataFrame(rows).sort_values([rank, "Gemeente"], na_position="last")
+    table[rank] = table[rank].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def _trend_choice(params: ViewParams, options: list[str]) -> list[str]:
+    chosen = params.choices("trends", options, DEFAULT_TRENDS, "trendindicatoren")
+    return params.limited(chosen, MAX_TRENDS, "trendindicatoren")
 
 
 def _membership(region: data.RegionDef, delineation: str) -> None:
@@ -325,8 +267,7 @@ def render(region_id: str) -> None:
             st.query_params["presentatie"] = "1"
             st.rerun()
     all_ids = common.indicator_options()
-    chosen = params.limited(params.choices("trends", all_ids, DEFAULT_TRENDS, "trendindicatoren"), 4,
-                            "trendindicatoren")
+    chosen = _trend_choice(params, all_ids)
     params.show_messages()
     set_params(afbakening=delineation if delineation != region.default_delineation else None, indicator=map_indicator)
 
@@ -336,60 +277,200 @@ def render(region_id: str) -> None:
             "COROP-gebieden; voor de beleidsregio zijn waarden afgeleid uit gemeentecijfers (bevolkingsgewogen). "
             "Kies links de andere afbakening om te vergelijken.", icon=":material/info:",
         )
-
-    rows = headline_frame(region_id, delineation, data.KEY_INDICATORS)
-    _cards(rows)
+    st.markdown(glance.CSS, unsafe_allow_html=True)
+    _glance_section(region, delineation)
 
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
-        fig = region_map(region_id, delineation, map_indicator, show_claims=show_claims)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False, "scrollZoom": True},
-                        key=f"map_{region_id}")
+        st.header("Kaart en gemeenten", anchor="kaart")
+        maps.show(region_map(region_id, delineation, map_indicator, show_claims),
+                  lambda: region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
+                  height=560)
         cat = data.indicators().loc[map_indicator]
         gm_p = data.periods(map_indicator, "GM")
         st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}, {gm_p[-1] if gm_p else '–'}), "
-                   f"{common_direction(cat['direction'])}. Grijs = geen data. Bron: CBS {_src(cat['source_table'])}.")
+                   f"{common_direction(cat['direction'])}; kleuren op de landelijke schaal. Gearceerd grijs = geen data. "
+                   f"Bron: CBS {_src(cat['source_table'])}.")
+        _standing(region, delineation, map_indicator)
+        _gemeenten(region, delineation, map_indicator)
     with side_col:
-        st.subheader("Claims uit de documenten")
+        st.header("Claims uit de documenten", anchor="claims")
         _claims_section(region_id, delineation)
 
-    st.subheader("Brede-welvaartsprofiel")
-    st.caption("Per indicator het verschil met Nederland, gedeeld door de spreiding tussen de 40 COROP-gebieden "
-               "in hetzelfde jaar; positief (groen) = beter dan NL, negatief (oranje) = slechter, grijs = "
-               "vergelijkbaar (binnen 0,25 sd). De richting komt uit de indicatorcatalogus.")
-    prof = profile_frame(region_id, delineation)
-    if prof.empty:
-        st.info("Geen vergelijkbare indicatoren met gegevens voor deze regio.")
-    else:
-        better = int((prof["score"] >= summary.EQUAL_Z).sum())
-        worse = int((prof["score"] <= -summary.EQUAL_Z).sum())
-        st.markdown(f"**{better}** indicatoren beter dan NL, **{worse}** slechter, "
-                    f"**{len(prof) - better - worse}** vergelijkbaar (van {len(prof)}).")
-        st.plotly_chart(_profile_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
-                        key=f"profile_{region_id}")
+    _profile_section(region, delineation)
+    _peers_section(region, delineation)
 
     fac_col, trend_col = st.columns(2, gap="medium")
     with fac_col:
-        st.subheader("Voorzieningen")
+        st.header("Voorzieningen", anchor="voorzieningen")
         fac = facilities_frame(region_id, delineation)
         if fac.empty:
             st.info("Geen afstandsgegevens voor deze regio.")
         else:
-            st.plotly_chart(_facilities_chart(region_id, delineation), width="stretch", config={"displayModeBar": False},
-                            key=f"fac_{region_id}")
+            charts.show(_facilities_spec(region_id, delineation),
+                        f"Afstand tot {len(fac)} voorzieningen in {region.name}, eerder, nu en in Nederland; "
+                        "de tabel eronder geeft dezelfde cijfers.")
+            with st.expander("Als tabel"):
+                st.dataframe(_fac_table(fac), hide_index=True, width="stretch")
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
     with trend_col:
-        st.subheader("Ontwikkeling")
-        chosen = st.multiselect("Indicatoren", all_ids, default=chosen, format_func=common.indicator_label,
-                                max_selections=4, key=f"trends_{region_id}", placeholder="Kies indicatoren")
-        if chosen:
-            # One figure with a panel per indicator: every plotly chart costs the browser a fixed start-up time.
-            st.plotly_chart(trends_figure(region_id, delineation, tuple(chosen)), width="stretch",
-                            config={"displayModeBar": False}, key=f"trends_fig_{region_id}")
+        st.header("Ontwikkeling", anchor="ontwikkeling")
+        picked = st.multiselect("Indicatoren (hoogstens vier)", all_ids, default=chosen, format_func=common.indicator_label,
+                                key=f"trends_{region_id}", placeholder="Kies indicatoren")
+        if len(picked) > MAX_TRENDS:
+            st.info(f"Hoogstens {MAX_TRENDS} indicatoren tegelijk; de eerste {MAX_TRENDS} worden getoond.",
+                    icon=":material/info:")
+            picked = picked[:MAX_TRENDS]
+        set_params(trends=",".join(picked) if picked != DEFAULT_TRENDS else None)
+        if picked:
+            series = trend_series(region_id, delineation, tuple(picked))
+            titles = _trend_titles(tuple(picked))
+            charts.show(_trends_spec(region_id, delineation, tuple(picked)),
+                        f"Ontwikkeling van {len(picked)} indicatoren in {region.name}, Nederland en de provincie.")
+            with st.expander("Als tabel"):
+                st.dataframe(_trend_table(series, titles), hide_index=True, width="stretch")
 
     with st.expander("Gemeenten en afbakening", expanded=False):
         _membership(region, delineation)
     common.footer()
+
+
+def _glance_section(region: data.RegionDef, delineation: str) -> None:
+    st.header("In één oogopslag", anchor="overzicht")
+    overview = data.theme_overview(region.region_id, delineation)
+    if not overview.empty:
+        st.caption("Per thema: hoeveel indicatoren beter, gelijk of slechter zijn dan in Nederland, en hoe vaak de kloof "
+                   "gunstig (▲), ongunstig (▼) of stabiel (●) bewoog. Klik op een thema voor de indicatoren.")
+        st.markdown(glance.theme_tiles(overview), unsafe_allow_html=True)
+    rows = headline_frame(region.region_id, delineation, data.KEY_INDICATORS)
+    st.markdown(glance.kpi_cards(rows), unsafe_allow_html=True)
+
+
+def _standing(region: data.RegionDef, delineation: str, indicator_id: str) -> None:
+    comps = data.comparisons(region.region_id, delineation)
+    cat = data.indicators().loc[indicator_id]
+    if indicator_id not in comps.index:
+        return
+    comp = comps.loc[indicator_id]
+    corop = data.level_values(indicator_id, "CR", int(comp["period"]))
+    if len(corop) < 10:
+        return
+    st.subheader(f"Waar staat {region.name}?")
+    charts.show(
+        _strip_spec(region.region_id, delineation, indicator_id),
+        f"{cat['name_nl']} in de 40 COROP-gebieden ({int(comp['period'])}); {region.name}: "
+        f"{with_unit(comp['value'], cat['unit'])}, Nederland: {with_unit(comp['nl_value'], cat['unit'])}"
+        + (f", positie {int(comp['rank'])} van {int(comp['n_ranked'])}." if pd.notna(comp["rank"]) else "."),
+    )
+    st.caption(f"Elke stip is een COROP-gebied ({int(comp['period'])}); de ruit is {region.name}, de stippellijn "
+               "Nederland.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _strip_spec(region_id: str, delineation: str, indicator_id: str) -> dict:
+    comp = data.comparisons(region_id, delineation).loc[indicator_id]
+    cat = data.indicators().loc[indicator_id]
+    corop = data.level_values(indicator_id, "CR", int(comp["period"]))
+    name = data.region_defs()[region_id].name
+    return charts.spec(charts.strip(corop[["name", "value"]], name, comp["value"], comp["nl_value"], cat["unit"],
+                                    cat["name_nl"]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trends_spec(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> dict:
+    return charts.spec(charts.trends(trend_series(region_id, delineation, indicator_ids), _trend_titles(indicator_ids)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _facilities_spec(region_id: str, delineation: str) -> dict:
+    return charts.spec(charts.facilities(facilities_frame(region_id, delineation)))
+
+
+def _trend_titles(indicator_ids: tuple[str, ...]) -> dict[str, str]:
+    return {i: f"{common.indicator_label(i)} ({data.indicators().loc[i, 'unit']})" for i in indicator_ids}
+
+
+def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> None:
+    table = gemeenten_table(region.region_id, delineation, indicator_id)
+    st.subheader(f"Gemeenten van {region.name}")
+    st.caption(f"{common.indicator_label(indicator_id)}; positie onder alle gemeenten met een waarde (1 = best). "
+               "Sorteer door op een kolomkop te klikken.")
+    rank = next((c for c in table.columns if c.startswith("Positie")), None)
+    # Tall enough for every gemeente: no inner scroll box (keyboard users and screen readers see all rows).
+    st.dataframe(table, hide_index=True, width="stretch", height=38 + 35 * len(table),
+                 column_config={rank: st.column_config.NumberColumn(rank, format="%d")} if rank else None)
+    from dashboard.safety import neutralise_frame
+
+    csv = neutralise_frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
+    st.download_button("Download deze tabel (CSV voor Excel)", csv, file_name=f"gemeenten_{region.region_id}_{indicator_id}.csv",
+                       mime="text/csv", icon=":material/download:", key=f"gm_dl_{region.region_id}")
+
+
+def _profile_section(region: data.RegionDef, delineation: str) -> None:
+    st.header("Brede-welvaartsprofiel", anchor="profiel")
+    prof = profile_frame(region.region_id, delineation)
+    if prof.empty:
+        st.info("Geen vergelijkbare indicatoren met gegevens voor deze regio.")
+        return
+    st.markdown(glance.profile_text(prof))
+    html_main, html_full, n_full = _profile_html(region.region_id, delineation)
+    st.caption("Afstand tot Nederland in robuuste standaardafwijkingen van de 40 COROP-gebieden in hetzelfde jaar "
+               "(balk, afgekapt op 3); groen = beter, oranje = slechter, grijs = gelijk. Eén indicator per begrip; "
+               "de bron staat in de tooltip. Regels: zie Over.")
+    st.markdown(html_main, unsafe_allow_html=True)
+    if html_full:
+        with st.expander(f"Details: alle {n_full} indicatoren, ook uit een tweede bron"):
+            st.markdown(html_full, unsafe_allow_html=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _profile_html(region_id: str, delineation: str) -> tuple[str, str | None, int]:
+    """(profile table, full table incl. second sources or None, number of rows in the full table)."""
+    prof = profile_frame(region_id, delineation)
+    full = summary.profile(data.comparisons(region_id, delineation), data.indicators(), primary_only=False,
+                           theme_order=prof["theme"].drop_duplicates().tolist())
+    extra = full[~full["indicator_id"].isin(prof["indicator_id"])]
+    return glance.profile_table(prof), (glance.profile_table(full, anchors=False) if len(extra) else None), len(full)
+
+
+def _peers_section(region: data.RegionDef, delineation: str) -> None:
+    peers = data.peers(region.region_id, delineation)
+    if peers.empty:
+        return
+    st.header("Vergelijkbare gebieden", anchor="vergelijkbaar")
+    st.caption("De vijf COROP-gebieden waarvan het profiel (de afstand tot Nederland op elke indicator, in robuuste "
+               "standaardafwijkingen) het dichtst bij dat van deze regio ligt: kleinste wortel uit de gemiddelde "
+               "gekwadrateerde verschillen, over de indicatoren die beide hebben.")
+    cols = st.columns(len(peers))
+    for col, peer in zip(cols, peers.itertuples(), strict=True):
+        with col:
+            st.markdown(f"**{peer.peer_rank}. {common_safe(peer.name)}**")
+            st.caption(f"afstand {fmt_num(peer.distance, 2)} over {peer.n_indicators} indicatoren")
+            query = {"gebieden": f"regio:{region.region_id},{peer.peer_code}"}
+            page = _OVERVIEW_PAGES.get("vergelijk")
+            if page is not None:
+                st.page_link(page, label="Vergelijk", icon=":material/compare_arrows:", query_params=query)
+            else:  # outside the navigation (tests)
+                st.markdown(f"[Vergelijk](/vergelijk?gebieden={query['gebieden']})")
+
+
+def _fac_table(fac: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Voorziening": fac["Voorziening"],
+        "Regio, eerste jaar": [f"{fmt_num(v, 2)} km ({y})" for v, y in zip(fac["Regio eerder (km)"], fac["Eerder jaar"], strict=True)],
+        "Regio, laatste jaar": [f"{fmt_num(v, 2)} km ({y})" for v, y in zip(fac["Regio (km)"], fac["Jaar"], strict=True)],
+        "Nederland": [f"{fmt_num(v, 2)} km" for v in fac["Nederland (km)"]],
+        "Methode": fac["Methode"],
+    })
+
+
+def _trend_table(series: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
+    cat = data.indicators()
+    return pd.DataFrame({
+        "Indicator": series["indicator_id"].map(titles),
+        "Gebied": series["wie"], "Jaar": series["period"].astype(int),
+        "Waarde": [with_unit(v, cat.loc[i, "unit"]) for v, i in zip(series["value"], series["indicator_id"], strict=True)],
+    })
 
 
 def _neighbour(region_id: str, step: int) -> str:
@@ -399,12 +480,25 @@ def _neighbour(region_id: str, step: int) -> str:
     return order[(order.index(region_id) + step) % len(order)]
 
 
+def _presentation_card(row: dict[str, Any]) -> str:
+    tone = summary.tone(row.get("niveau"))
+    rank_text = f" · #{int(row['rank'])} van {int(row['n_ranked'])}" if pd.notna(row.get("rank")) else ""
+    label = PRESENTATION_LABELS.get(row["indicator_id"], row["name"])
+    return (f"<div class='bw-card {tone}' title='{html.escape(row['name'])}'>"
+            f"<div class='lbl'>{html.escape(label)} ({row['period']})</div>"
+            f"<div class='val'>{fmt_num(row['value'], unit=row['unit'])} "
+            f"<span class='unit'>{html.escape(short_unit(row['unit']) or row['unit'])}</span></div>"
+            f"<div class='cmp'>NL {fmt_num(row['nl_value'], unit=row['unit'])} · "
+            f"{fmt_signed(row['diff'])}{rank_text}</div></div>")
+
+
 def render_presentation(region_id: str, delineation: str, params: ViewParams) -> None:
-    """Large-type, high-contrast view for a 1920×1080 projector: map, six figures, claims, previous/next."""
+    """Beamer view (fits 1280×720 and 1920×1080 without scrolling, text ≥ 20 px): map with gemeente names, six key
+    figures, the region's claims, previous/next (buttons or ← / →)."""
     region = data.region_defs()[region_id]
     st.markdown(common.PRESENTATION_CSS, unsafe_allow_html=True)
     params.show_messages()
-    nav_l, title_col, nav_r = st.columns([1.2, 6, 1.2], vertical_alignment="center")
+    nav_l, title_col, nav_r = st.columns([1.7, 6, 1.7], vertical_alignment="center")
     with nav_l:
         if st.button("◀ vorige regio", key="prev"):
             _go(_neighbour(region_id, -1))
@@ -416,40 +510,28 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     f"<div class='bw-sub'>Brede welvaart vergeleken met Nederland · "
                     f"{html.escape(data.DELINEATION_NAMES.get(delineation, delineation))}</div>",
                     unsafe_allow_html=True)
-    map_col, fig_col = st.columns([1, 1.15], gap="large")
+    map_col, fig_col = st.columns([1, 1.22], gap="medium")
     with map_col:
-        fig = region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, height=700, show_claims=True, zoom_offset=-0.4,
-                         font_size=18)
-        st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, key=f"pmap_{region_id}")
-        cat = data.indicators().loc[DEFAULT_MAP_INDICATOR]
-        st.markdown(f"<div class='bw-note'>Kaart: {html.escape(cat['name_nl'])} per gemeente "
-                    f"({html.escape(cat['unit'])}); donker = beter, grijs = geen data, paars = claims.</div>",
-                    unsafe_allow_html=True)
+        maps.show(region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
+                  lambda: region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
+                  key="pmap", height=540)
     with fig_col:
         rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
                 if pd.notna(r.get("value"))]
-        grid = st.columns(2, gap="small")
-        for i, row in enumerate(rows[:6]):
-            diff = row["diff"]
-            tone = summary.tone(row.get("score", np.nan))
-            rank_text = f" · #{row['rank']} van {row['n_ranked']}" if row.get("rank") else ""
-            with grid[i % 2]:
-                st.markdown(
-                    f"<div class='bw-card {tone}'><div class='lbl'>{html.escape(row['name'])} ({row['period']})</div>"
-                    f"<div class='val'>{fmt_num(row['value'], unit=row['unit'])} "
-                    f"<span class='unit'>{html.escape(short_unit(row['unit']) or row['unit'])}</span></div>"
-                    f"<div class='cmp'>NL {fmt_num(row['nl_value'], unit=row['unit'])} · "
-                    f"verschil {fmt_signed(diff)}{rank_text}</div></div>",
-                    unsafe_allow_html=True,
-                )
+        st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
+                    unsafe_allow_html=True)
         st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
         _claims_section(region_id, delineation, large=True)
-    st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan Nederland, oranje = slechter, "
-                "grijs = vergelijkbaar (minder dan 0,25 standaardafwijking van de 40 COROP-gebieden). "
-                "Positie onder 40 COROP-gebieden (1 = best).</div>", unsafe_allow_html=True)
-    if st.button("Presentatiemodus verlaten", key="exit_presentation"):
-        del st.query_params["presentatie"]
-        st.rerun()
+    note_col, exit_col = st.columns([6, 2.2], vertical_alignment="center")
+    with note_col:
+        st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
+                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden (1 = best).</div>",
+                    unsafe_allow_html=True)
+    with exit_col:
+        if st.button("Presentatiemodus verlaten", key="exit_presentation"):
+            del st.query_params["presentatie"]
+            st.rerun()
+    common.presentation_keys()
 
 
 def _go(target: str) -> None:

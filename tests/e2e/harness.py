@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "dashboard" / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
-# Software WebGL (SwiftShader): MapLibre needs WebGL, so no --disable-gpu.
-CHROMIUM_ARGS = [
+# No WebGL anywhere: the product's maps are SVG and must work where the GPU is off (virtual desktops).
+CHROMIUM_ARGS = ["--disable-3d-apis", "--disable-gpu", "--no-sandbox", "--disable-background-networking"]
+# Software WebGL (SwiftShader), only for the benchmark's plotly MapLibre baseline (BW_MAP_RENDERER=maplibre).
+WEBGL_ARGS = [
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
     "--ignore-gpu-blocklist",
@@ -36,8 +38,16 @@ TEN_REGIONS = [
 OTHER_REGIONS = ["veenkolonien", "parkstad-limburg", "noord-nederland"]
 REGIONS = TEN_REGIONS + OTHER_REGIONS
 
-MAP_CANVAS = '[data-testid="stPlotlyChart"] canvas.maplibregl-canvas'
+MAP_SVG = ".bw-map svg[data-n]"  # a map of dashboard/components/maps.py (data-n = number of area paths)
+MAP_CANVAS = '[data-testid="stPlotlyChart"] canvas.maplibregl-canvas'  # the MapLibre baseline
+MAP_ELEMENT = f"{MAP_SVG}, {MAP_CANVAS}"
 EXCEPTION = '[data-testid="stException"]'
+
+# True when there is an SVG map and every SVG map has all its area paths in the DOM.
+JS_SVG_MAPS_PAINTED = """() => {
+  const maps = Array.from(document.querySelectorAll('.bw-map svg[data-n]'));
+  return maps.length > 0 && maps.every(svg => svg.querySelectorAll('path.f').length >= +svg.dataset.n);
+}"""
 
 # True once Streamlit finished the script run and every skeleton/spinner is gone.
 JS_IDLE = """() => {
@@ -47,8 +57,13 @@ JS_IDLE = """() => {
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]');
 }"""
-# True when every plotly chart has drawn and every MapLibre map has loaded its sources and stopped moving.
+# True when no chart is still waiting for the map, every plotly chart has drawn, every MapLibre map has loaded its
+# sources and stopped moving, and every SVG map has all its area paths.
 JS_CHARTS_DRAWN = """() => {
+  if (document.querySelector('.bw-charts-pending')) return false;  // charts wait for the painted map (region page)
+  for (const svg of document.querySelectorAll('.bw-map svg[data-n]')) {
+    if (svg.querySelectorAll('path.f').length < +svg.dataset.n) return false;
+  }
   const boxes = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
   for (const box of boxes) {
     const gd = box.querySelector('.js-plotly-plot');
@@ -182,9 +197,10 @@ class StreamlitServer:
         self.stop()
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Headless Debian chromium with software WebGL."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+def launch_chromium(playwright: Any, webgl: bool = False) -> Any:
+    """Headless Debian chromium, WebGL off (``webgl=True``: software WebGL, for the MapLibre baseline only)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=WEBGL_ARGS if webgl else CHROMIUM_ARGS,
+                                      headless=True)
 
 
 @dataclass
@@ -244,7 +260,7 @@ def wait_idle(page: Any, timeout_ms: float = 60_000) -> None:
 
 
 def wait_charts_drawn(page: Any, timeout_ms: float = 60_000) -> None:
-    """Wait until every plotly chart is drawn and every map has finished loading."""
+    """Wait until every plotly chart is drawn and every map (SVG or MapLibre) has finished loading."""
     page.wait_for_function(JS_CHARTS_DRAWN, timeout=timeout_ms, polling=100)
 
 

@@ -1,4 +1,5 @@
-"""Every page of the real dashboard in headless Chromium: content visible, no errors, screenshots, CSV downloads."""
+"""Every page of the real dashboard in headless Chromium without WebGL: content visible, maps painted, no errors,
+presentation mode that fits a beamer, screenshots, CSV downloads."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from openpyxl import load_workbook
 
 from data_loaders.config import DUCKDB_OFFLINE
 from tests.e2e.harness import (
-    MAP_CANVAS,
+    JS_SVG_MAPS_PAINTED,
+    MAP_SVG,
     REGIONS,
     PageWatch,
     StreamlitServer,
@@ -32,6 +34,39 @@ TEN_AND_MORE = ["noord-en-oost-groningen", "zuid-en-oost-drenthe", "zuid-limburg
                 "zeeuws-vlaanderen", "kop-van-noord-holland", "achterhoek", "zuidoost-en-noord-fryslan", "twente",
                 "veenkolonien", "parkstad-limburg", "noord-nederland"]
 PRESENTATION_VIEWPORT = {"width": 1920, "height": 1080}
+BEAMERS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
+MIN_TEXT_PX = 20
+# Every visible text node's rendered font size (SVG text scaled by the SVG's screen transform).
+JS_TEXT_SIZES = r"""() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !el || seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest('title, desc, style, script, noscript, defs')) continue;
+    const r = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden' || +cs.opacity === 0) continue;
+    if (r.bottom <= 0 || r.right <= 0 || r.top >= innerHeight || r.left >= innerWidth) continue;
+    let size = parseFloat(cs.fontSize);
+    if (el instanceof SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
+    out.push([walker.currentNode.textContent.trim().slice(0, 60), Math.round(size * 10) / 10]);
+  }
+  return out;
+}"""
+# How far the page (document or Streamlit's scrolling main area) can scroll, and truncated button labels.
+JS_OVERFLOW = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const cut = Array.from(document.querySelectorAll('button')).filter(b => b.offsetParent)
+    .filter(b => { const p = b.querySelector('p') || b; return p.scrollWidth > p.clientWidth + 1; })
+    .map(b => b.innerText);
+  return {doc: document.documentElement.scrollHeight - window.innerHeight,
+          main: main ? main.scrollHeight - main.clientHeight : 0, cut};
+}"""
+JS_NO_WEBGL = """() => { const c = document.createElement('canvas');
+  return !c.getContext('webgl') && !c.getContext('webgl2') && !c.getContext('experimental-webgl'); }"""
 
 
 @dataclass(frozen=True)
@@ -79,10 +114,10 @@ class Visit:
         return self
 
     def settle(self, *, has_map: bool) -> None:
-        """Wait for an idle app, the map canvas (when expected) and drawn charts."""
+        """Wait for an idle app, the painted map (when expected: every area path in the DOM) and drawn charts."""
         wait_idle(self.page)
         if has_map:
-            self.page.wait_for_selector(MAP_CANVAS, state="visible")
+            self.page.wait_for_function(JS_SVG_MAPS_PAINTED, timeout=60_000, polling=100)
         wait_charts_drawn(self.page)
         wait_idle(self.page)
 
@@ -123,7 +158,7 @@ def test_overview_page(visit: Visit, screenshot_dir: Path, spec: Overview) -> No
     visit.open(spec.path, has_map=spec.has_map)
     assert visit.h1() == spec.title
     if spec.has_map:
-        visit.visible(MAP_CANVAS)
+        visit.visible(MAP_SVG)
     if spec.has_dataframe:
         visit.visible('[data-testid="stDataFrame"]')
     visit.screenshot(screenshot_dir, spec.name)
@@ -144,7 +179,7 @@ def test_national_deep_link(visit: Visit, screenshot_dir: Path) -> None:
 def test_region_page(visit: Visit, screenshot_dir: Path, region_names: dict[str, str], region_id: str) -> None:
     visit.open(f"/{region_id}", has_map=True)
     assert visit.h1() == region_names[region_id]
-    visit.visible(MAP_CANVAS)
+    visit.visible(MAP_SVG)
     assert visit.visible('[data-testid="stMetric"]') >= 5, "te weinig kerncijfers"
     assert visit.page.locator('[data-testid="stPlotlyChart"]').count() >= 3
     visit.screenshot(screenshot_dir, region_id)
@@ -162,7 +197,7 @@ def test_presentation_mode(visit: Visit, screenshot_dir: Path, region_names: dic
     visit.open(f"/{region_id}?presentatie=1", has_map=True)
     assert _presentation_title(visit) == region_names[region_id]
     assert visit.visible(".bw-card") >= 4, "te weinig grote kaarten"
-    visit.visible(MAP_CANVAS)
+    visit.visible(MAP_SVG)
     assert visit.page.locator('[data-testid="stSidebar"]').is_hidden(), "zijbalk hoort verborgen te zijn"
     visit.visible("button:has-text('◀ vorige regio')")
     visit.screenshot(screenshot_dir, f"presentatie_{region_id}")
@@ -182,6 +217,69 @@ def test_presentation_mode(visit: Visit, screenshot_dir: Path, region_names: dic
     assert f"/{next_id}" in visit.page.url and "presentatie=1" in visit.page.url
     assert visit.visible(".bw-card") >= 4
     visit.screenshot(screenshot_dir, f"presentatie_{region_id}_volgende")
+    visit.assert_clean()
+
+    visit.page.keyboard.press("ArrowLeft")  # ← goes back to the previous region
+    visit.page.wait_for_function(
+        "old => { const t = document.querySelector('.bw-title'); return t && t.innerText.trim() === old; }",
+        arg=region_names[region_id],
+    )
+    visit.settle(has_map=True)
+    assert f"/{region_id}" in visit.page.url and "presentatie=1" in visit.page.url
+    visit.assert_clean()
+
+
+def _pixel_shares(png: bytes) -> tuple[float, float]:
+    """Shares of painted (not white) and of clearly coloured (not white or grey) pixels in a screenshot."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int).reshape(-1, 3)
+    painted = (rgb.min(axis=1) < 245).mean()
+    coloured = ((rgb.max(axis=1) - rgb.min(axis=1)) > 40).mean()
+    return float(painted), float(coloured)
+
+
+@pytest.mark.parametrize("path", ["/", "/twente", "/twente?presentatie=1", "/claims"],
+                         ids=["nederland", "regio", "presentatie", "claims"])
+def test_maps_paint_without_webgl(visit: Visit, path: str) -> None:
+    """The browser has no WebGL at all, and the map still paints: every area path, and coloured pixels."""
+    visit.open(path, has_map=True)
+    assert visit.page.evaluate(JS_NO_WEBGL), "this browser should have no WebGL"
+    svg = visit.page.locator(MAP_SVG).first
+    expected = int(svg.get_attribute("data-n"))
+    assert visit.page.locator(f"{MAP_SVG} path.f").count() == expected > 0
+    painted, coloured = _pixel_shares(svg.screenshot())
+    assert painted > 0.25 and coloured > 0.005, f"kaart lijkt leeg: {painted:.1%} beschilderd, {coloured:.1%} gekleurd"
+    if path != "/claims":  # a choropleth: the areas carry the colour scale
+        assert coloured > 0.1, f"te weinig kleur: {coloured:.1%}"
+    assert not visit.page.locator("canvas.maplibregl-canvas").count()
+    if path != "/twente":  # the region page's profile and trend charts are still plotly; its map is not
+        resources = visit.page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+        assert not [r for r in resources if "PlotlyChart" in r], "plotly.js geladen op een pagina met alleen een kaart"
+    visit.assert_clean()
+
+
+@pytest.mark.parametrize("viewport", BEAMERS, ids=[f"{v['width']}x{v['height']}" for v in BEAMERS])
+@pytest.mark.parametrize("region_id", ["twente", "zuid-limburg", "noord-nederland"])
+def test_presentation_fits_beamer(visit: Visit, screenshot_dir: Path, region_id: str, viewport: dict[str, int]) -> None:
+    """No scrolling, no visible text under 20 px, whole button labels, the claims that fit."""
+    visit.page.set_viewport_size(viewport)
+    visit.open(f"/{region_id}?presentatie=1", has_map=True)
+    visit.page.wait_for_timeout(500)  # let the fit helper settle (it hides claims that do not fit)
+    wait_idle(visit.page)
+    overflow = visit.page.evaluate(JS_OVERFLOW)
+    assert overflow["doc"] <= 0 and overflow["main"] <= 0, f"pagina scrolt: {overflow}"
+    assert overflow["cut"] == [], f"afgekapte knoppen: {overflow['cut']}"
+    sizes = visit.page.evaluate(JS_TEXT_SIZES)
+    small = [(text, size) for text, size in sizes if size < MIN_TEXT_PX]
+    assert small == [], f"tekst kleiner dan {MIN_TEXT_PX} px: {small[:10]}"
+    texts = " ".join(text for text, _ in sizes)
+    for needed in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", "Wat de documenten zeggen"):
+        assert needed in texts, needed
+    assert visit.page.locator(".bw-claim:visible").count() >= 1
+    assert visit.page.locator(f"{MAP_SVG} .labels text").count() >= 1, "geen gemeentenamen op de kaart"
+    visit.screenshot(screenshot_dir, f"presentatie_{region_id}_{viewport['width']}x{viewport['height']}")
     visit.assert_clean()
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import CORRUPTIONS, cli_env, corrupt_store
 from tests.e2e.harness import (
-    MAP_CANVAS,
+    MAP_SVG,
     NginxProxy,
     PageWatch,
     StreamlitServer,
@@ -85,7 +85,7 @@ def test_echoed_value_is_inert(browser_context: Any, dashboard_server: Streamlit
 
     page, watch = open_page(browser_context, dashboard_server.url(f"/twente?indicator={quote(value)}"))
     try:
-        page.wait_for_selector(MAP_CANVAS, state="visible")
+        page.wait_for_selector(MAP_SVG, state="visible")
         notice = page.locator(ALERT).filter(has_text="in de link").first
         notice.wait_for()
         assert notice.locator("a").count() == 0, "the echoed value became a link"
@@ -107,7 +107,7 @@ def test_unknown_page_is_dutch_with_a_way_back(browser_context: Any, dashboard_s
         assert "/bestaat-niet" in main_text(page)
         assert page.locator(NAV_LINKS).count() >= 5
         page.get_by_role("link", name="Naar de startpagina (Nederland)").click()
-        page.wait_for_selector(MAP_CANVAS, state="visible")
+        page.wait_for_selector(MAP_SVG, state="visible")
         assert page.locator("h1").first.inner_text().strip() == "Brede welvaart in Nederland"
         assert watch.all_problems() == []
     finally:
@@ -125,7 +125,7 @@ def proxied(dashboard_server: StreamlitServer, tmp_path_factory: pytest.TempPath
 def test_app_works_through_deploy_nginx(browser_context: Any, proxied: NginxProxy) -> None:
     page, watch = open_page(browser_context, proxied.base_url + "/twente")
     try:
-        page.wait_for_selector(MAP_CANVAS, state="visible")
+        page.wait_for_selector(MAP_SVG, state="visible")
         assert page.locator("h1").first.inner_text().strip() == "Twente"
         assert exception_texts(page) == [] and watch.all_problems() == []
     finally:
@@ -143,7 +143,7 @@ def test_multi_segment_paths_get_the_dutch_404_from_nginx(browser_context: Any, 
         assert page.locator("html").get_attribute("lang") == "nl"
         assert page.get_by_role("heading", name="Pagina niet gevonden").is_visible()
         page.get_by_role("link", name="Naar de startpagina").click()
-        page.wait_for_selector(MAP_CANVAS, state="visible")
+        page.wait_for_selector(MAP_SVG, state="visible")
         assert [e for e in errors if "404" not in e] == []
     finally:
         page.close()

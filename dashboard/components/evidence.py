@@ -1,0 +1,174 @@
+"""The evidence behind a claim's verdict, as the pipeline stored it: sentences, a table and a small chart.
+
+Nothing here judges: verdicts, outcomes and statistics come from the store (``claim_verdicts``,
+``claim_evidence``, written by :mod:`seeds.engine`). This module only formats them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from dashboard.components.fmt import fmt_num
+
+LEVEL_NL = {"CR": "COROP-gebieden", "GM": "gemeenten"}
+OUTCOME_COLOURS = {  # colour-blind-safe: green/orange for the two directions, grey for no difference
+    "beter": "#1b7837", "gunstiger": "#1b7837", "achterstand kleiner": "#1b7837", "voorsprong groeit": "#1b7837",
+    "neemt af": "#1b7837",
+    "slechter": "#b35806", "ongunstiger": "#b35806", "achterstand groeit": "#b35806", "voorsprong kleiner": "#b35806",
+    "neemt toe": "#b35806",
+    "gelijk": "#595959", "stabiel": "#595959",
+}
+
+
+def _num(value: Any, unit: str = "", decimals: int | None = None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return "–"
+    return fmt_num(float(value), decimals, unit=unit)
+
+
+def _pct(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{float(value):+.1%}".replace(".", ",")
+
+
+def pair_sentence(row: Any, region_name: str | None = None) -> str:
+    """One evidence row in words, e.g. 'Twente · Werkloosheid (CBS 86088NED) 2024: 3,6 (NL 3,7) → gelijk'."""
+    unit = row.unit if isinstance(row.unit, str) else ""
+    who = f"{region_name} · " if region_name else ""
+    name = row.indicator if isinstance(row.indicator, str) else row.indicator_id
+    outcome = row.outcome
+    if row.test == "niveau":
+        return f"{who}{name} {_year(row.period_to)}: {_num(row.value_to, unit)} (NL {_num(row.nl_to, unit)}) → {outcome}"
+    if row.test == "achterstand":
+        return (f"{who}{name} {_year(row.period_from)}–{_year(row.period_to)}: {_num(row.value_from, unit)} → "
+                f"{_num(row.value_to, unit)} (NL {_num(row.nl_from, unit)} → {_num(row.nl_to, unit)}) → {outcome}")
+    if row.test == "ontwikkeling":
+        return (f"{who}{name} {_year(row.period_from)}–{_year(row.period_to)}: {_num(row.value_from, unit)} → "
+                f"{_num(row.value_to, unit)} (NL {_num(row.nl_from, unit)} → {_num(row.nl_to, unit)}) → {outcome}")
+    if row.test == "spreiding":
+        level = LEVEL_NL.get(row.level, row.level or "")
+        return (f"{name}, {level} {_year(row.period_from)}–{_year(row.period_to)}: variatiecoëfficiënt "
+                f"{_num(row.value_from, decimals=3)} → {_num(row.value_to, decimals=3)} ({_pct(row.statistic)}) → {outcome}")
+    if row.test == "groep":
+        return f"{name} {_year(row.period_to)}: groep A {_num(row.value_to, unit)}, groep B {_num(row.nl_to, unit)} → {outcome}"
+    return f"{who}{name}: {outcome}"
+
+
+def _year(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else str(int(value))
+
+
+def judged(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The pairs that count for the verdict (not the ones without usable figures)."""
+    return evidence[evidence["agrees"].notna()]
+
+
+def lines(evidence: pd.DataFrame, names: dict[str, str], limit: int = 4) -> list[str]:
+    """The first pairs in words: disagreeing and agreeing ones mixed so the reader sees both sides."""
+    rows = judged(evidence)
+    if rows.empty:
+        return []
+    agree, other = rows[rows["agrees"].astype(bool)], rows[~rows["agrees"].astype(bool)]
+    picked = pd.concat([agree.head((limit + 1) // 2), other.head(limit // 2)])
+    if len(picked) < limit:
+        picked = pd.concat([picked, rows.drop(picked.index).head(limit - len(picked))])
+    out = [pair_sentence(r, names.get(r.region_id) if isinstance(r.region_id, str) else None)
+           for r in picked.itertuples()]
+    if len(rows) > len(picked):
+        out.append(f"… en {len(rows) - len(picked)} paren meer (zie de tabel)")
+    return out
+
+
+def table(evidence: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """All pairs with Dutch column names and numbers formatted the Dutch way."""
+    ev = evidence.copy()
+    return pd.DataFrame({
+        "Gebied": [names.get(r, r) if isinstance(r, str) else "Nederland (alle gebieden)" for r in ev["region_id"]],
+        "Indicator": ev["indicator"].fillna(ev["indicator_id"]),
+        "Niveau": ev["level"].map(lambda lv: LEVEL_NL.get(lv, "") if isinstance(lv, str) else ""),
+        "Van": ev["period_from"].map(_year), "Tot": ev["period_to"].map(_year),
+        "Waarde van": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["value_from"], ev["unit"], strict=True)],
+        "Waarde tot": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["value_to"], ev["unit"], strict=True)],
+        "NL / groep B van": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["nl_from"], ev["unit"], strict=True)],
+        "NL / groep B tot": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["nl_to"], ev["unit"], strict=True)],
+        "Maat": [_statistic(r) for r in ev.itertuples()],
+        "Uitkomst": ev["outcome"],
+        "Telt mee": ev["agrees"].map(lambda a: "–" if pd.isna(a) else ("ja, in lijn" if a else "ja, niet in lijn")),
+        "Toelichting": ev["note"].fillna(""),
+    })
+
+
+def _statistic(row: Any) -> str:
+    if row.statistic is None or pd.isna(row.statistic):
+        return "–"
+    if row.test in ("niveau", "groep", "ontwikkeling"):
+        return f"{float(row.statistic):+.2f} sd".replace(".", ",")
+    if row.test == "spreiding":
+        return _pct(row.statistic)
+    unit = row.unit if isinstance(row.unit, str) else ""
+    return f"{'+' if row.statistic > 0 else ''}{_num(row.statistic, unit)} (drempel {_num(row.threshold, unit)})"
+
+
+def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: pd.DataFrame | None = None
+          ) -> alt.Chart | None:
+    """A small chart that fits the test: distance to NL per pair (niveau, groep, ontwikkeling), the gap at the
+    start and end of the window (achterstand), or the dispersion over time (spreiding)."""
+    rows = judged(evidence)
+    if rows.empty:
+        return None
+    rows = rows.assign(
+        gebied=[names.get(r, r) if isinstance(r, str) else "" for r in rows["region_id"]],
+        indicator=rows["indicator"].fillna(rows["indicator_id"]),
+        kleur=rows["outcome"].map(OUTCOME_COLOURS).fillna("#595959"),
+    )
+    colour = alt.Color("kleur:N", scale=None, legend=None)
+    height = min(24 * rows["indicator"].nunique() + 40, 420)
+    if test == "spreiding" and dispersion is not None and not dispersion.empty:
+        disp = dispersion[dispersion["level"] == "CR"].copy()
+        disp = disp[disp["indicator_id"].isin(rows["indicator_id"])]
+        if disp.empty:
+            return None
+        first = disp.sort_values("period").groupby("indicator_id")["cv"].transform("first")
+        disp["index"] = 100 * disp["cv"] / first
+        disp["indicator"] = disp["indicator_id"].map(dict(zip(rows["indicator_id"], rows["indicator"], strict=False)))
+        return alt.Chart(disp).mark_line(point=True, strokeWidth=1.5).encode(
+            x=alt.X("period:O", title="jaar"),
+            y=alt.Y("index:Q", title="variatiecoëfficiënt, eerste jaar = 100", scale=alt.Scale(zero=False)),
+            detail="indicator:N", color=alt.value("#08519c"),
+            tooltip=[alt.Tooltip("indicator:N", title="indicator"), alt.Tooltip("period:O", title="jaar"),
+                     alt.Tooltip("cv:Q", title="variatiecoëfficiënt", format=".3f")],
+        ).properties(height=260)
+    if test == "achterstand":
+        rows = rows.assign(start=rows["statistic"] * 0, eind=rows["statistic"] / rows["threshold"])
+        base = alt.Chart(rows).encode(y=alt.Y("indicator:N", title=None, sort=None))
+        bars = base.mark_bar(height=10).encode(
+            x=alt.X("eind:Q", title="verandering van de kloof, in drempels (links = tegen de regio)"),
+            x2="start:Q", color=colour,
+            tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
+                     alt.Tooltip("outcome:N", title="uitkomst")],
+        )
+        rule = alt.Chart(pd.DataFrame({"x": [-1.0, 1.0]})).mark_rule(color="#595959", strokeDash=[3, 3]).encode(x="x:Q")
+        layer = bars + rule
+        if rows["gebied"].nunique() > 1:
+            layer = bars.encode(yOffset=alt.YOffset("gebied:N")) + rule
+        return layer.properties(height=height)
+    base = alt.Chart(rows).mark_circle(size=90, opacity=0.9).encode(
+        x=alt.X("statistic:Q", title="verschil in robuuste standaardafwijkingen (rechts = beter)"),
+        y=alt.Y("indicator:N", title=None, sort=None), color=colour,
+        tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
+                 alt.Tooltip("outcome:N", title="uitkomst"), alt.Tooltip("statistic:Q", title="sd", format="+.2f")],
+    )
+    band = alt.Chart(pd.DataFrame({"a": [-0.25], "b": [0.25]})).mark_rect(color="#d9d9d9", opacity=0.5).encode(
+        x="a:Q", x2="b:Q")
+    return (band + base).properties(height=height)
+
+
+def chart_summary(verdict: dict[str, Any]) -> str:
+    """Text alternative for the evidence chart."""
+    return (f"Grafiek bij de claim: {verdict.get('n_agree', 0)} van de {verdict.get('n_pairs', 0)} getoetste paren "
+            f"wijzen in de richting van de claim. De tabel hieronder geeft dezelfde cijfers.")
