@@ -180,8 +180,9 @@ def test_region_page(visit: Visit, screenshot_dir: Path, region_names: dict[str,
     visit.open(f"/{region_id}", has_map=True)
     assert visit.h1() == region_names[region_id]
     visit.visible(MAP_SVG)
-    assert visit.visible('[data-testid="stMetric"]') >= 5, "te weinig kerncijfers"
-    assert visit.page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    assert visit.visible(".bw-kpi") >= 5, "te weinig kerncijfers"
+    assert visit.page.locator('[data-testid="stVegaLiteChart"]').count() >= 3  # strip, facilities, trends
+    assert visit.page.locator('[data-testid="stPlotlyChart"]').count() == 0  # no plotly.js on region pages
     visit.screenshot(screenshot_dir, region_id)
     visit.assert_clean()
 
@@ -254,9 +255,8 @@ def test_maps_paint_without_webgl(visit: Visit, path: str) -> None:
     if path != "/claims":  # a choropleth: the areas carry the colour scale
         assert coloured > 0.1, f"te weinig kleur: {coloured:.1%}"
     assert not visit.page.locator("canvas.maplibregl-canvas").count()
-    if path != "/twente":  # the region page's profile and trend charts are still plotly; its map is not
-        resources = visit.page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
-        assert not [r for r in resources if "PlotlyChart" in r], "plotly.js geladen op een pagina met alleen een kaart"
+    resources = visit.page.evaluate("() => performance.getEntriesByType('resource').map(r => r.name)")
+    assert not [r for r in resources if "PlotlyChart" in r], "plotly.js geladen (geen enkele kaartpagina gebruikt plotly)"
     visit.assert_clean()
 
 
