@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -16,6 +15,7 @@ from typing import Any
 
 from bench.build import build_times
 from bench.common import BUDGETS, REPO_ROOT, RESULTS, format_table, median
+from data_loaders.cli import dutch_help, dutch_parser
 from tests.e2e.harness import chromium_available
 
 SERVER_SIDE_TIMEOUT_S = 600
@@ -40,23 +40,42 @@ def _server_side(store: Path, runs: int, baseline_runs: int, workdir: Path) -> d
     return json.loads(out.read_text(encoding="utf-8"))
 
 
+def _export_memory(store: Path, sessions: int, workdir: Path) -> dict[str, Any] | None:
+    """Server memory with the worst export link, one and ``sessions`` at once (``bench/export_memory.py``)."""
+    from bench.export_memory import measure, report
+
+    _progress(f"export-geheugen: de zwaarste exportlink, 1 en {sessions} sessies tegelijk …")
+    try:
+        result = measure(store, sessions, workdir, _progress)
+    except Exception as err:  # noqa: BLE001 - keep the other measurements; report what failed
+        _progress(f"  export-geheugenmeting mislukt: {type(err).__name__}: {str(err)[:300]}")
+        return None
+    _progress("  " + report(result))
+    return result
+
+
 def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: values.get(k) for k in keys}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement; exit 0 (or 1 with ``--strict`` when a budget fails)."""
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=5, help="herhalingen per meting (mediaan; standaard 5)")
-    parser.add_argument("--baseline-runs", type=int, default=3, help="herhalingen per meting van de naïeve variant (standaard 3)")
-    parser.add_argument("--builds", type=int, default=3, help="aantal store-builds (mediaan; standaard 3)")
-    parser.add_argument("--sessions", type=int, default=10, help="gelijktijdige browsersessies voor rss_mb_10")
-    parser.add_argument("--browser-runs", type=int, default=7,
+    parser = dutch_parser("python -m bench", "Meet het dashboard: store bouwen, serverruns, figuurgroottes, browser, "
+                          "geheugen van de zwaarste export; drukt een tabel af met per budget PASS of FAIL en schrijft "
+                          "bench/results.json.")
+    parser.add_argument("--runs", type=int, metavar="N", default=5, help="herhalingen per meting (mediaan; standaard 5)")
+    parser.add_argument("--baseline-runs", type=int, metavar="N", default=3,
+                        help="herhalingen per meting van de naïeve variant (standaard 3)")
+    parser.add_argument("--builds", type=int, metavar="N", default=3, help="aantal store-builds (mediaan; standaard 3)")
+    parser.add_argument("--sessions", type=int, metavar="N", default=10, help="gelijktijdige browsersessies voor rss_mb_10")
+    parser.add_argument("--browser-runs", type=int, metavar="N", default=7,
                         help="runs per paginatype en variant van de kaartvergelijking SVG/MapLibre (standaard 7)")
     parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--no-export", action="store_true", help="sla de geheugenmeting van de zwaarste export over")
+    parser.add_argument("--out", type=Path, default=RESULTS, metavar="PAD",
+                        help="resultatenbestand (standaard bench/results.json)")
     parser.add_argument("--strict", action="store_true", help="exitcode 1 als een budget niet gehaald wordt")
-    args = parser.parse_args(argv)
+    args = dutch_help(parser).parse_args(argv)
 
     began = time.perf_counter()
     load_before = os.getloadavg()
@@ -83,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
                                        "baseline": side["baseline"]["page_runs_ms"]}
         if "profile_region_top15" in side:
             diagnostics["profile_region_top15"] = side["profile_region_top15"]
+
+        results["export_memory"] = None if args.no_export else _export_memory(store, args.sessions, workdir)
 
         browser_keys = ("cold_start_s", "rss_mb_1", "rss_mb_10")
         map_keys = ("browser_map_s", "browser_last_chart_s", "browser_map_ratio")
@@ -147,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "alternating in the same run; median",
             "rss": "peak RSS (MB = 10^6 B) of the server process and children while the sessions load their map",
             "baseline": "naive variant: caches cleared at every run and unsimplified 6-decimal boundaries; no naive build",
+            "export_memory": "bench/export_memory.py: websocket sessions open the worst /data link and download the "
+                             "Excel-NL CSV; server RSS (process + children) sampled every 0.1 s",
         },
     }
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

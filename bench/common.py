@@ -68,6 +68,9 @@ BUDGETS = [
     Budget("gemeentekaart-payload (342 gemeenten)", "figure_kb", "GM", 250, "KB"),
     Budget("store bouwen", "build_s", None, 60, "s"),
     Budget("RSS met 10 sessies", "rss_mb_10", None, 1000, "MB"),
+    Budget("zwaarste export: 1 sessie erbij", "export_memory", "one_added_mb", 200, "MB"),
+    Budget("zwaarste export: 10 tegelijk (RSS)", "export_memory", "ten_peak_mb", 1000, "MB"),
+    Budget("zwaarste export: over na sluiten", "export_memory", "after_close_added_mb", 150, "MB"),
 ]
 
 
@@ -100,6 +103,9 @@ def table_rows(results: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
             add(f"{key}[{sub}]", cur.get(sub), bas.get(sub), unit)
     add("rss_mb_1", results.get("rss_mb_1"), base.get("rss_mb_1"), "MB")
     add("rss_mb_10", results.get("rss_mb_10"), base.get("rss_mb_10"), "MB")
+    export = results.get("export_memory") or {}
+    for sub in ("one_added_mb", "ten_peak_mb", "after_close_added_mb"):
+        add(f"export_memory[{sub}]", export.get(sub), None, "MB")
     return rows
 
 

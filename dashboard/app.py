@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -12,37 +14,81 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import common, data  # noqa: E402
+from dashboard.safety import inert_text  # noqa: E402
 from dashboard.views import claims, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
+from data_loaders.store import StoreUnavailable  # noqa: E402
 
 st.set_page_config(page_title="Brede Welvaart Regiodashboard", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"), layout="wide")
 
+_ONE_SEGMENT = re.compile(r"[^/\s]{1,200}")
 
-def _store_missing() -> None:
-    common.require_store()
+
+def requested_page() -> str:
+    """The page name the browser asked for by URL (``bestaat-niet`` for ``/bestaat-niet``); '' when unknown.
+
+    Streamlit resolves that name only inside ``st.navigation`` and, for an unknown one, sends its own English
+    "Page not found" dialog. Reading it first (an internal of Streamlit's ``PagesManager``, guarded) lets the
+    app register a Dutch not-found page under exactly that name instead.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is None or ctx.pages_manager.intended_page_script_hash:
+            return ""
+        return str(ctx.pages_manager.intended_page_name or "")
+    except Exception:  # noqa: BLE001 - without the internal, Streamlit's own dialog is the fallback
+        return ""
+
+
+def _not_found_page(name: str, home: Any) -> Any:
+    """A hidden page at ``/<name>`` that says, in Dutch, that the page does not exist, with a way back."""
+
+    def not_found() -> None:
+        if not common.require_store():
+            return
+        st.title("Pagina niet gevonden")
+        st.markdown(f"De pagina ‘/{inert_text(name)}’ bestaat niet in dit dashboard.")
+        st.page_link(home, label="Naar de startpagina (Nederland)", icon=":material/home:")
+        st.caption("Of kies een regio of onderdeel in het menu.")
+
+    return st.Page(not_found, title="Pagina niet gevonden", icon=":material/help:", url_path=name, visibility="hidden")
 
 
 def main() -> None:
-    """Build the navigation and run the selected page."""
+    """Build the navigation and run the selected page; a store that fails gives a Dutch notice, not a traceback."""
     store, _ = data.store_or_none()
-    if store is None:
-        st.navigation([st.Page(_store_missing, title="Gegevens ontbreken", icon=":material/database:", default=True)]).run()
-        return
-    defs = data.region_defs()
+    home = st.Page(nederland.render, title="Nederland", icon=":material/map:", url_path="nederland", default=True)
     overview = [
-        st.Page(nederland.render, title="Nederland", icon=":material/map:", url_path="nederland", default=True),
+        home,
         st.Page(vergelijk.render, title="Vergelijk", icon=":material/compare_arrows:", url_path="vergelijk"),
         st.Page(claims.render, title="Claims uit de documenten", icon=":material/format_quote:", url_path="claims"),
         st.Page(data_page.render, title="Data downloaden", icon=":material/download:", url_path="data"),
         st.Page(over.render, title="Over", icon=":material/info:", url_path="over"),
     ]
-    tien = [regio.page_for(r) for r in defs.values() if "tien" in r.groups]
-    voorbeeld = [regio.page_for(r) for r in defs.values() if "voorbeeld" in r.groups and "tien" not in r.groups]
-    context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
-    regio.register_pages(tien + voorbeeld + context, overview)
-    pages = {"Overzicht": overview, "Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context}
-    nav = st.navigation(pages)
-    nav.run()
+    pages: dict[str, list[Any]] = {"Overzicht": overview}
+    if store is not None:
+        try:
+            defs = data.region_defs()
+        except StoreUnavailable as err:
+            data.log_unavailable(err)
+            defs = {}
+        tien = [regio.page_for(r) for r in defs.values() if "tien" in r.groups]
+        voorbeeld = [regio.page_for(r) for r in defs.values() if "voorbeeld" in r.groups and "tien" not in r.groups]
+        context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
+        regio.register_pages(tien + voorbeeld + context, overview)
+        pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
+    known = {p.url_path for group in pages.values() for p in group}
+    wanted = requested_page()
+    if wanted and wanted not in known and _ONE_SEGMENT.fullmatch(wanted):
+        pages["Overzicht"] = [*overview, _not_found_page(wanted, home)]
+    nav = st.navigation({section: group for section, group in pages.items() if group})
+    try:
+        nav.run()
+    except StoreUnavailable as err:  # the file broke (or was cut off) after it was opened
+        data.log_unavailable(err)
+        common.store_notice(str(err))
 
 
 main()

@@ -12,19 +12,25 @@ ATTRIBUTION = "Bron: CBS (Centraal Bureau voor de Statistiek), open data onder C
 
 
 def require_store() -> bool:
-    """Show how to build the store when it is missing or broken; True when the store is usable."""
+    """Show a Dutch notice when the store is missing or broken; True when the store is usable.
+
+    The notice names no server path and no command: those go to the server log (``data.log_unavailable``).
+    """
     store, problem = data.store_or_none()
     if store is not None:
         return True
-    st.title("Brede Welvaart Regiodashboard")
-    st.error(f"De gegevens zijn nog niet beschikbaar. {problem}", icon=":material/database:")
-    st.markdown(
-        "Bouw de datastore uit de CBS-bundel en herlaad deze pagina:\n\n"
-        "```bash\npython -m data_loaders build\n```\n\n"
-        "De bundel wordt gezocht in `../shared/data` (of in `BW_DATA_DIR`); de store komt in "
-        "`data/brede_welvaart.duckdb` (of in `BW_STORE`). Het bouwen duurt minder dan een minuut."
-    )
+    store_notice(problem or "")
     return False
+
+
+def store_notice(problem: str) -> None:
+    """The page shown instead of data when the store cannot be used."""
+    st.title("Brede Welvaart Regiodashboard")
+    st.error(f"De gegevens zijn op dit moment niet beschikbaar. {problem}", icon=":material/database:")
+    st.markdown(
+        "Probeer het later opnieuw. De beheerder vindt de oorzaak en de oplossing in het serverlog; "
+        "zie ook de README, sectie *Gegevens*."
+    )
 
 
 @st.cache_resource(show_spinner=False)

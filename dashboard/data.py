@@ -3,11 +3,18 @@
 Results are cached with ``st.cache_resource``: one shared, read-only object per argument set instead of a
 pickled copy per call (the catalogue alone was unpickled hundreds of times per page). Callers never modify
 them in place (pandas copy-on-write makes derived frames independent).
+
+The store is opened once per server process and checked at the start of every page run: when the file's
+identity (device, inode, size, mtime) changed, a rebuild replaced it, so the new file is opened and every
+``st.cache_resource``/``st.cache_data`` cache is cleared. Runs that still hold the old store finish on it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,21 +52,60 @@ KEY_FACILITIES = [
 ]
 
 
-@st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store(path)
+LOG = logging.getLogger("dashboard.store")
+if not LOG.handlers:  # Streamlit configures only its own loggers; this one goes to the server's stderr
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    LOG.addHandler(_handler)
+    LOG.setLevel(logging.INFO)
+_LOCK = threading.Lock()
+_OPEN: dict[str, Any] = {}  # "path", "identity", "store": the store this process serves
+_LOGGED: set[str] = set()
+
+
+def _identity(path: str) -> tuple[int, int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
 def get_store() -> Store:
-    """The shared read-only store (cached per server process and store path)."""
-    return _open_store(str(store_path()))
+    """The shared read-only store; reopened (and every cache cleared) when the file was replaced.
+
+    Raises ``StoreUnavailable`` when the file is missing or broken; that is not remembered, so the next run
+    tries again.
+    """
+    path = str(store_path())
+    identity = _identity(path)
+    with _LOCK:
+        if _OPEN.get("path") == path and _OPEN.get("identity") == identity:
+            return _OPEN["store"]
+        if _OPEN:
+            LOG.warning("datastore %s is vervangen of verplaatst: opnieuw geopend, caches geleegd", path)
+            _OPEN.clear()
+            st.cache_resource.clear()
+            st.cache_data.clear()
+        store = Store(path)
+        _OPEN.update(path=path, identity=identity, store=store)
+        LOG.info("datastore %s geopend (integriteitscontrole %.0f ms)", path, store.verify_ms or 0.0)
+        return store
+
+
+def log_unavailable(err: StoreUnavailable) -> None:
+    """Write the detail of a store problem (path, cause, remedy) to the server log, once per distinct detail."""
+    if err.detail not in _LOGGED:
+        _LOGGED.add(err.detail)
+        LOG.error("datastore niet beschikbaar: %s", err.detail)
 
 
 def store_or_none() -> tuple[Store | None, str | None]:
-    """The store, or None and the reason when it is missing or broken."""
+    """The store, or None and the visitor notice (no paths; the detail goes to the log) when it is unusable."""
     try:
         return get_store(), None
     except StoreUnavailable as err:
+        log_unavailable(err)
         return None, str(err)
 
 

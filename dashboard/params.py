@@ -6,15 +6,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from dashboard.safety import safe_text
+from dashboard.safety import inert_text
 
 MAX_SHOWN = 40
 
 
 def _shown(value: str) -> str:
-    """A user-supplied value made safe to show: truncated and HTML-escaped."""
-    value = "".join(ch for ch in str(value) if ch.isprintable())
-    return safe_text(value[:MAX_SHOWN] + ("…" if len(value) > MAX_SHOWN else ""))
+    """A user-supplied value made safe to show (truncated, escaped, no links or emoji): see ``inert_text``."""
+    return inert_text(value, MAX_SHOWN + 1)
 
 
 class ViewParams:

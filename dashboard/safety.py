@@ -17,6 +17,14 @@ they are data and not formulas:
   spaces) is left alone only in a numeric column: ``neutralise_csv_cell(v, numeric_column=True)``, or in
   :func:`neutralise_frame` a text column whose every non-missing value is a number or such a string. In a
   text column ``"-3.5"`` becomes ``"'-3.5"``.
+
+The prefix check looks at the NFKC form of the text with leading blanks and invisible format characters
+(zero-width space, BOM, word joiner, …) removed, so a full-width ``＝`` or a ``\u200b=`` counts as a formula too.
+
+Echoed user input (:func:`inert_text`) is escaped like :func:`safe_text` and, in addition, can never become a link,
+an e-mail link, an emoji or an icon: Streamlit's markdown turns ``https://…``, ``www.…``, ``naam@…`` and
+``:skull:`` into those even when escaped, so a word joiner (U+2060, invisible) is put after every ``:``, before
+every ``@`` and after every ``www``.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ import pandas as pd
 
 CSV_DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\x00")
 _FORMULA_AFTER_BLANKS = re.compile(r"[\s\x00]*[=+\-@]")
+_WORD_JOINER = "\u2060"
+_LINKISH = re.compile(r"(:)|(@)|(www)", re.IGNORECASE)
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 MARKDOWN_SPECIAL = "\\`*_{}[]()#+-!|~$"
 _MARKDOWN_ESCAPE = {ord(c): "\\" + c for c in MARKDOWN_SPECIAL}
@@ -60,6 +70,15 @@ def is_plain_number(text: str) -> bool:
     return PLAIN_NUMBER.fullmatch(text) is not None
 
 
+def _looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula (also in full-width or behind invisible chars)."""
+    if text.startswith(CSV_DANGEROUS_PREFIXES) or _FORMULA_AFTER_BLANKS.match(text):
+        return True
+    probe = unicodedata.normalize("NFKC", text[:64])
+    probe = probe.lstrip("".join(ch for ch in set(probe) if unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp")))
+    return probe.startswith(CSV_DANGEROUS_PREFIXES) or _FORMULA_AFTER_BLANKS.match(probe) is not None
+
+
 def neutralise_csv_cell(value: Any, *, numeric_column: bool = False) -> Any:
     """Return ``value`` safe for a CSV cell: formula-like text gets a leading ``'``; numbers stay as they are.
 
@@ -72,7 +91,7 @@ def neutralise_csv_cell(value: Any, *, numeric_column: bool = False) -> Any:
     text = value if isinstance(value, str) else str(value)  # e.g. a negative Timedelta prints as "-1 days"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not (text.startswith(CSV_DANGEROUS_PREFIXES) or _FORMULA_AFTER_BLANKS.match(text)):
+    if not _looks_like_formula(text):
         return text if text != value else value
     if numeric_column and is_plain_number(text):
         return value
@@ -137,9 +156,27 @@ def safe_text(value: object, *, markdown: bool = True) -> str:
     return html.escape(text, quote=True)
 
 
+def _break_link(match: re.Match[str]) -> str:
+    colon, at, www = match.groups()
+    if colon:
+        return colon + _WORD_JOINER
+    if at:
+        return _WORD_JOINER + at
+    return www + _WORD_JOINER
+
+
+def inert_text(value: object, limit: int = QUERY_VALUE_MAX_SHOWN) -> str:
+    """A user-supplied value (from the URL) made safe to echo in a markdown notice: only printable characters,
+    at most ``limit`` of them (then ``…``), escaped like :func:`safe_text`, and never a link, e-mail link, emoji
+    or icon (see the module docstring). The one function every echo of user input goes through."""
+    text = "".join(ch for ch in ("" if value is None else str(value)) if ch.isprintable())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return safe_text(_LINKISH.sub(_break_link, text))
+
+
 def _shown(value: str) -> str:
-    short = value if len(value) <= QUERY_VALUE_MAX_SHOWN else value[: QUERY_VALUE_MAX_SHOWN - 1] + "…"
-    return safe_text(short)
+    return inert_text(value)
 
 
 def clean_query_value(

@@ -1,47 +1,97 @@
-"""Command line: ``python -m data_loaders build|info``."""
+"""Command line: ``python -m data_loaders build|info``.
+
+Every failure of a build ends in ONE line ``fout: …`` on stderr (file, and row where there is one) and a
+non-zero exit code, never a traceback (``BW_DEBUG=1`` shows it); the existing store is then unchanged.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import signal
 import sys
+from types import FrameType
 
 from tqdm import tqdm
 
-from data_loaders.config import DUCKDB_OFFLINE, data_dir, store_path
+from data_loaders.cli import dutch_help, dutch_parser
+from data_loaders.config import DUCKDB_OFFLINE, README_DATA_HINT, data_dir, store_path
+
+
+class BuildStopped(BaseException):
+    """SIGTERM arrived during a build (a BaseException, like KeyboardInterrupt, so cleanup code runs)."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise BuildStopped
+
+
+def _os_error(err: OSError) -> str:
+    """A Dutch one-line reason for an OSError, with the file it is about."""
+    where = err.filename or ""
+    reasons = {errno.ENOSPC: "schijf vol", errno.EDQUOT: "schijfquotum vol", errno.EACCES: "geen toegang",
+               errno.EPERM: "niet toegestaan", errno.EROFS: "alleen-lezen bestandssysteem", errno.ENOENT: "bestaat niet"}
+    reason = reasons.get(err.errno or -1, err.strerror or type(err).__name__)
+    return f"{where}: {reason}" if where else reason
 
 
 def _build(args: argparse.Namespace) -> int:
+    import duckdb
+
     from data_loaders.build import build_store
     from data_loaders.bundle import BundleSource
     from data_loaders.catalogue import load_catalogue
     from data_loaders.harmonise import DataError
     from data_loaders.live import LiveSource, LiveSourceError
+    from geo.regions import RegionConfigError
+    from geo.shapes import ShapeValidationError
 
     store = store_path(args.store)
-    steps = len(load_catalogue().sources) + 5  # sources, derived values, regions, shapes, claim tests, write
-    bar = tqdm(total=steps, desc="store bouwen", unit="stap", file=sys.stderr, disable=args.quiet)
-
-    def progress(message: str) -> None:
-        bar.set_postfix_str(message[:60])
-        bar.update(1)
-
+    existed = store.is_file()
+    if args.bundle:  # the geo/ boundaries and the lookup are read through BW_DATA_DIR: the same bundle
+        os.environ["BW_DATA_DIR"] = str(data_dir(args.bundle))
+    bar = None
+    previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if args.source == "live":
-            import os
+        steps = len(load_catalogue().sources) + 5  # sources, derived values, regions, shapes, claim tests, write
+        bar = tqdm(total=steps, desc="store bouwen", unit="stap", file=sys.stderr, disable=args.quiet)
 
+        def progress(message: str) -> None:
+            bar.set_postfix_str(message[:60])
+            bar.update(1)
+
+        if args.source == "live":
             url = os.environ.get("BW_CBS_URL", "https://opendata.cbs.nl")
             https = not url.startswith("http://")
             source = LiveSource(catalog_url=url.split("://", 1)[-1], use_https=https)
         else:
             source = BundleSource(data_dir(args.bundle))
         result = build_store(store, source, progress)
-    except (DataError, LiveSourceError, OSError) as err:
-        bar.close()
-        print(f"fout: {err}", file=sys.stderr)
-        print(f"de bestaande store is niet gewijzigd: {store}", file=sys.stderr)
-        return 1
-    bar.close()
+        error, code = None, 0
+    except (DataError, LiveSourceError, RegionConfigError, ShapeValidationError) as err:
+        error, code = str(err), 1
+    except OSError as err:
+        error, code = _os_error(err), 1
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        error, code = "bouwen afgebroken (Ctrl-C)", 130
+    except BuildStopped:
+        error, code = "bouwen gestopt (SIGTERM)", 143
+    except Exception as err:  # noqa: BLE001 - the contract is one 'fout:' line, never a traceback
+        if os.environ.get("BW_DEBUG"):
+            raise
+        error, code = f"onverwachte fout ({type(err).__name__}: {' '.join(str(err).split())[:200]}; BW_DEBUG=1 toont de traceback)", 1
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        if bar is not None:
+            bar.close()
+    if error is not None:
+        print(f"fout: {' '.join(error.split())}", file=sys.stderr)
+        if existed:
+            print(f"de bestaande store is niet gewijzigd: {store}", file=sys.stderr)
+        else:
+            print(f"er is geen store gemaakt (er was er nog geen op {store})", file=sys.stderr)
+        return code
     print(
         f"store gebouwd: {result.store} — {result.n_observations} waarnemingen "
         f"({result.n_derived} afgeleid), {result.n_region_observations} regiowaarden, {result.seconds:.1f} s"
@@ -89,19 +139,34 @@ def _info(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `info | head` ends quietly
-    parser = argparse.ArgumentParser(prog="python -m data_loaders", description="Brede welvaart: store bouwen")
-    sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="bouw de DuckDB-store uit de bundel of live uit CBS")
-    build.add_argument("--source", choices=["bundle", "live"], default="bundle")
-    build.add_argument("--bundle", help="datamap met cbs/ en geo/ (standaard BW_DATA_DIR of ../shared/data)")
-    build.add_argument("--store", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
+    parser = dutch_parser("python -m data_loaders", "Brede Welvaart Regiodashboard: de DuckDB-store bouwen en bekijken.")
+    sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="{build,info}")
+    build = sub.add_parser(
+        "build", help="bouw de DuckDB-store uit de bundel of live uit CBS",
+        description="Bouw de store opnieuw; de bestaande store wordt pas vervangen als de nieuwe klaar en gecontroleerd is.",
+    )
+    build.add_argument(
+        "--source", choices=["bundle", "live"], default="bundle",
+        help="waar de CBS-cijfers vandaan komen: bundle = de CSV-bestanden in de bundel (standaard); live = de "
+             "StatLine-tabellen van CBS via internet (de Monitor Brede Welvaart, de KWB-basis en de grenzen komen "
+             f"ook dan uit de bundel; {README_DATA_HINT})",
+    )
+    build.add_argument("--bundle", metavar="MAP", help="datamap met cbs/ en geo/ (standaard BW_DATA_DIR of ../shared/data)")
+    build.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
     build.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
-    info = sub.add_parser("info", help="tellingen per indicator, niveau en periode")
-    info.add_argument("--store")
+    info = sub.add_parser("info", help="tellingen per indicator, niveau en periode",
+                          description="Toon wat er in de store staat: tellingen per indicator, niveau en periode.")
+    info.add_argument("--store", metavar="PAD", help="pad van de store (standaard BW_STORE of data/brede_welvaart.duckdb)")
+    dutch_help(parser)
     args = parser.parse_args(argv)
-    return _build(args) if args.command == "build" else _info(args)
+    if args.command == "build":
+        return _build(args)
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_DFL) if hasattr(signal, "SIGPIPE") else None
+    try:  # `info | head` ends quietly
+        return _info(args)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGPIPE, previous)
 
 
 if __name__ == "__main__":

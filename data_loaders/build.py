@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -577,16 +579,75 @@ def validate_store(path: Path) -> dict[str, int]:
         con.close()
 
 
+STALE_FOREIGN_TEMP_S = 24 * 3600  # a temp file of another host: only removed when this old
+
+
+def _temp_prefix(store: Path) -> str:
+    """``<store>.<host>.<pid>.``: lets a later build tell whether the writer of a temp file still runs."""
+    host = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+    return f"{store.name}.{host}.{os.getpid()}."
+
+
+def _writer_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temp_files(store: Path) -> list[Path]:
+    """Remove ``<store>.*.tmp`` / ``.tmp.wal`` left by a build that was killed (SIGKILL, power loss).
+
+    A file of this host is stale when the process named in it no longer runs; a file of another host (or
+    without a pid: older versions) when it is older than a day. A build still writing is never touched.
+    """
+    if not store.parent.is_dir():
+        return []
+    mine = re.escape(re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host")
+    pattern = re.compile(rf"{re.escape(store.name)}\.(?:({mine})\.(\d+)\.|.*\.)?[^/]*\.tmp(?:\.wal)?")
+    removed = []
+    for path in store.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if not match or not path.is_file():
+            continue
+        if match.group(2):
+            if _writer_alive(int(match.group(2))):
+                continue
+        else:
+            try:
+                if dt.datetime.now().timestamp() - path.stat().st_mtime < STALE_FOREIGN_TEMP_S:
+                    continue
+            except OSError:
+                continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _write_failed(tmp: Path, err: duckdb.Error) -> DataError:
+    text = " ".join(str(err).split())
+    cause = "schijf vol" if "No space left" in text or "disk is full" in text.lower() else text[:200]
+    return DataError(f"{tmp.name}: schrijven van de nieuwe store mislukt ({cause})")
+
+
 def build_store(
     store: Path,
     source: RawSource,
     progress: Progress = _noop,
 ) -> BuildResult:
-    """Build the store atomically: write a temp file beside ``store``, validate, then replace."""
+    """Build the store atomically: write a temp file beside ``store``, validate, then replace.
+
+    Temp files left behind by a killed earlier build are removed first; every failure while writing (a full
+    disk, a read-only folder, an interrupt) removes this build's temp file and leaves ``store`` as it was.
+    """
     started = dt.datetime.now()
     frames = build_frames(source, progress)
     store.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=store.name + ".", suffix=".tmp", dir=store.parent)
+    remove_stale_temp_files(store)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(store), suffix=".tmp", dir=store.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -599,8 +660,11 @@ def build_store(
             "retrieved": started.date().isoformat(),
             "licence": "CBS open data, CC BY 4.0 (Bron: CBS)",
         }
-        write_store(frames, tmp, info)
-        validate_store(tmp)
+        try:
+            write_store(frames, tmp, info)
+            validate_store(tmp)
+        except duckdb.Error as err:
+            raise _write_failed(tmp, err) from None
         os.replace(tmp, store)
     finally:
         tmp.unlink(missing_ok=True)

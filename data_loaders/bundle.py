@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from data_loaders.catalogue import Source
+from data_loaders.config import README_DATA_HINT
 from data_loaders.harmonise import DataError
 
 REQUIRED_COLUMNS = {
@@ -18,6 +20,7 @@ REQUIRED_COLUMNS = {
     "classification": ["jaar_indeling", "gemeentecode", "gemeentenaam", "corop_code", "corop_naam", "provincie_code",
                        "provincie_naam", "landsdeel_code", "landsdeel_naam", "inwonertal"],
 }
+_BARE_CR = re.compile(r"\r(?!\n)")
 RENAMES = {
     "rmbw_wide": {"gemeentecode": "region_code", "jaar": "Perioden", "gemeentenaam": "region_name"},
     "kwb_basis": {"gemeentecode": "region_code", "gemeentenaam": "region_name"},
@@ -28,8 +31,9 @@ RENAMES = {
 def read_csv_strict(path: Path) -> pd.DataFrame:
     """Read a CSV as text, failing with one line that names the file and row for any defect.
 
-    Catches: missing file, empty file, header without rows, invalid UTF-8, rows with the wrong number
-    of fields and a last row without line end (a truncated or broken file). Adds ``_row`` (the line number).
+    Catches: missing file, empty file, header without rows, invalid UTF-8, a bare carriage return (CR without
+    LF) inside the text, rows with the wrong number of fields, any other CSV syntax error and a last row without
+    line end (a truncated or broken file). Adds ``_row`` (the line number).
     """
     name = path.name
     if not path.is_file():
@@ -42,10 +46,18 @@ def read_csv_strict(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise DataError(f"{name}, rij {line}: geen geldige UTF-8-tekst (verkeerde codering?)") from None
-    if not text.endswith(("\n", "\r")):
+    bare_cr = _BARE_CR.search(text)
+    if bare_cr:
+        line = text.count("\n", 0, bare_cr.start()) + 1
+        raise DataError(f"{name}, rij {line}: losse CR (carriage return zonder LF) in het bestand (kapot regeleinde?)")
+    if not text.endswith("\n"):
         line = text.count("\n") + 1
         raise DataError(f"{name}, rij {line}: bestand eindigt midden in een rij (afgekapt bestand?)")
-    records = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as err:
+        raise DataError(f"{name}, rij {reader.line_num}: ongeldige CSV ({err})") from None
     header = records[0]
     if len(records) < 2:
         raise DataError(f"{name}: alleen een kopregel, geen gegevens")
@@ -68,7 +80,9 @@ class BundleSource:
         self.data_dir = Path(data_dir)
         self.cbs_dir = self.data_dir / "cbs"
         if not self.cbs_dir.is_dir():
-            raise DataError(f"{self.cbs_dir}: map met CBS-bestanden ontbreekt (zet BW_DATA_DIR of --bundle)")
+            raise DataError(
+                f"{self.cbs_dir}: map met CBS-bestanden ontbreekt (zet BW_DATA_DIR of --bundle; {README_DATA_HINT})"
+            )
 
     def label(self, source: Source) -> str:
         """How errors name this source: its file name."""

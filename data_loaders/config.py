@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where a newcomer learns which CBS files the bundle holds and how to obtain them.
+README_DATA_HINT = 'zie de README, sectie "Gegevens"'
 DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_STORE = REPO_ROOT / "data" / "brede_welvaart.duckdb"
 

@@ -4,7 +4,13 @@
 (``'Oost-Groningen (CR)'``, ``'2019'``). We fetch the ``RegioS`` and ``Perioden`` code lists too and
 map titles back to CBS codes (``'GM0014    '`` → ``'GM0014'``, ``'2019JJ00'``), so the live frame
 has the same shape as a bundle export and goes through the same harmonisation.
-Calls are retried a bounded number of times with exponential backoff.
+
+Every request cbsodata makes goes through :class:`_BoundedSession`, which bounds the source in tries, time
+and pages: calls are retried a bounded number of times with exponential backoff; a table has a total deadline
+(all its requests, retries and waits together) and the whole build has one too; a body is read in pieces, so a
+server that drips bytes is cut off at the deadline (plus at most one read timeout); at most ``max_pages`` pages
+per download; and a ``odata.nextLink`` (or any URL) on another scheme, host or port than the configured CBS
+base is refused, as is every redirect.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import cbsodata
+import cbsodata.cbsodata3
 import pandas as pd
 import requests
 
@@ -31,14 +39,22 @@ CLASSIFICATION_COLUMNS = {
     "Code_26": "landsdeel_code", "Naam_27": "landsdeel_naam", "Inwonertal_56": "inwonertal",
 }
 CLASSIFICATION_YEAR = {"85385NED": "2023", "85755NED": "2024", "86059NED": "2025"}
+TABLE_DEADLINE_S = 600.0
+BUILD_DEADLINE_S = 3600.0
+MAX_PAGES = 500  # CBS pages hold 10,000 rows: 5 million rows per download
+READ_CHUNK = 64 * 1024
 
 
 class LiveSourceError(RuntimeError):
     """The CBS API could not deliver a table; the message says which and why."""
 
 
-def with_retries(call: Callable[[], T], what: str, attempts: int = 3, backoff_s: float = 1.0) -> T:
-    """Run ``call`` up to ``attempts`` times, sleeping ``backoff_s * 2**i`` between tries."""
+def with_retries(call: Callable[[], T], what: str, attempts: int = 3, backoff_s: float = 1.0,
+                 remaining: Callable[[], float] | None = None) -> T:
+    """Run ``call`` up to ``attempts`` times, sleeping ``backoff_s * 2**i`` between tries.
+
+    ``remaining`` (seconds left before a deadline) stops the retries early when the next wait would pass it.
+    """
     last: Exception | None = None
     for attempt in range(attempts):
         try:
@@ -46,9 +62,47 @@ def with_retries(call: Callable[[], T], what: str, attempts: int = 3, backoff_s:
         except (requests.RequestException, json.JSONDecodeError, KeyError, ValueError) as err:
             last = err
             if attempt + 1 < attempts:
-                time.sleep(backoff_s * 2**attempt)
+                wait = backoff_s * 2**attempt
+                if remaining is not None and remaining() <= wait:
+                    break
+                time.sleep(wait)
     reason = type(last).__name__ + (f": {last}" if str(last) else "")
-    raise LiveSourceError(f"CBS {what}: mislukt na {attempts} pogingen ({reason[:200]})")
+    tries = attempt + 1
+    raise LiveSourceError(f"CBS {what}: mislukt na {tries} {'poging' if tries == 1 else 'pogingen'} ({reason[:200]})")
+
+
+class _BoundedSession(requests.Session):
+    """The ``requests.Session`` cbsodata creates for every page, bound to one :class:`LiveSource`'s limits."""
+
+    def __init__(self, owner: LiveSource) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Check the URL, the page count and the deadline; then fetch with redirects off and read in pieces."""
+        owner = self.owner
+        owner.check_url(str(request.url))
+        owner.count_page()
+        remaining = owner.remaining()
+        kwargs.update(stream=True, allow_redirects=False, timeout=max(0.05, min(owner.timeout_s, remaining)))
+        response = super().send(request, **kwargs)
+        try:
+            if 300 <= response.status_code < 400:
+                raise LiveSourceError(
+                    f"CBS {owner.current}: doorverwijzing naar {response.headers.get('Location', '?')[:120]} niet gevolgd"
+                )
+            chunks: list[bytes] = []
+            while True:
+                if owner.remaining() <= 0:
+                    raise owner.deadline_error()
+                chunk = response.raw.read1(READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            response._content = b"".join(chunks)
+        finally:
+            response.close()
+        return response
 
 
 class LiveSource:
@@ -63,27 +117,80 @@ class LiveSource:
         timeout_s: float = 30.0,
         attempts: int = 3,
         backoff_s: float = 1.0,
+        table_deadline_s: float = TABLE_DEADLINE_S,
+        build_deadline_s: float = BUILD_DEADLINE_S,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.catalog_url = catalog_url
         self.use_https = use_https
         self.timeout_s = timeout_s
         self.attempts = attempts
         self.backoff_s = backoff_s
+        self.table_deadline_s = table_deadline_s
+        self.build_deadline_s = build_deadline_s
+        self.max_pages = max_pages
+        base = urlsplit(f"{'https' if use_https else 'http'}://{catalog_url}")
+        self._base = (base.scheme, (base.hostname or "").lower(), base.port or (443 if use_https else 80))
+        self._build_started: float | None = None
+        self._table_started = time.monotonic()
+        self._pages = 0
+        self.current = "?"
 
     def label(self, source: Source) -> str:
         """How errors name this source: the CBS table id."""
         return f"CBS {source.table_id}"
 
+    # --- limits (used by _BoundedSession) ---------------------------------------------------------
+    def remaining(self) -> float:
+        """Seconds left before the table's or the build's deadline, whichever comes first."""
+        now = time.monotonic()
+        build_started = self._build_started if self._build_started is not None else now
+        return min(self._table_started + self.table_deadline_s, build_started + self.build_deadline_s) - now
+
+    def deadline_error(self) -> LiveSourceError:
+        """The error for a passed deadline (which one, in Dutch)."""
+        now = time.monotonic()
+        if self._build_started is not None and now >= self._build_started + self.build_deadline_s:
+            return LiveSourceError(
+                f"CBS {self.current}: tijdslimiet van {self.build_deadline_s:g} s voor de hele build overschreden"
+            )
+        return LiveSourceError(f"CBS {self.current}: tijdslimiet van {self.table_deadline_s:g} s per tabel overschreden")
+
+    def check_url(self, url: str) -> None:
+        """Refuse any URL (a ``odata.nextLink`` too) that is not on the configured CBS base."""
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if (parts.scheme, (parts.hostname or "").lower(), port) != self._base:
+            raise LiveSourceError(
+                f"CBS {self.current}: link naar een andere server geweigerd ({parts.scheme}://{parts.netloc[:80]}; "
+                f"verwacht {self._base[0]}://{self.catalog_url})"
+            )
+
+    def count_page(self) -> None:
+        """Count one more page of the current download; refuse past ``max_pages``."""
+        self._pages += 1
+        if self._pages > self.max_pages:
+            raise LiveSourceError(
+                f"CBS {self.current}: meer dan {self.max_pages} pagina's; afgebroken (eindeloze odata.nextLink?)"
+            )
+
     def _call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if self._build_started is None:
+            self._build_started = time.monotonic()
+
         def run() -> Any:
-            previous = cbsodata.options.use_https
+            if self.remaining() <= 0:
+                raise self.deadline_error()
+            self._pages = 0
+            previous = cbsodata.options.use_https, cbsodata.cbsodata3.Session
             cbsodata.options.use_https = self.use_https
+            cbsodata.cbsodata3.Session = lambda: _BoundedSession(self)
             try:
                 return fn(*args, catalog_url=self.catalog_url, timeout=self.timeout_s, **kwargs)
             finally:
-                cbsodata.options.use_https = previous
+                cbsodata.options.use_https, cbsodata.cbsodata3.Session = previous
 
-        return with_retries(run, what, self.attempts, self.backoff_s)
+        return with_retries(run, what, self.attempts, self.backoff_s, self.remaining)
 
     def code_list(self, table_id: str, dimension: str) -> dict[str, str]:
         """Title → stripped key for one dimension (e.g. RegioS, Perioden)."""
@@ -96,6 +203,8 @@ class LiveSource:
             raise LiveSourceError(
                 f"{source.table_id}: niet beschikbaar als StatLine-tabel; gebruik de bundel voor deze bron"
             )
+        self._table_started = time.monotonic()
+        self.current = source.table_id
         rows = self._call(f"{source.table_id}/TypedDataSet", cbsodata.get_data, source.table_id)
         if not rows:
             raise LiveSourceError(f"CBS {source.table_id}: lege tabel ontvangen")

@@ -1,8 +1,17 @@
-"""Read access to the DuckDB store. The dashboard reads only through this class."""
+"""Read access to the DuckDB store. The dashboard reads only through this class.
+
+Each ``Store`` is its own in-memory DuckDB instance with the store file attached read-only. DuckDB keeps one
+instance per file path in a process, so a second ``duckdb.connect(path)`` would hand back the instance of the
+file that was there before a rebuild; an attached file is opened anew, which lets the dashboard switch to a
+rebuilt store while runs on the old one finish. Opening reads every table once (DuckDB verifies each block's
+checksum as it reads it), so a corrupted or cut-off file fails here and not in the middle of a page; any DuckDB
+error later on is turned into :class:`StoreUnavailable` too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,36 +22,122 @@ from data_loaders.config import DUCKDB_OFFLINE, store_path
 
 REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources",
                    "comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence"}
+NOTICE_MISSING = "De datastore van het dashboard is nog niet gebouwd."
+NOTICE_BROKEN = "De datastore van het dashboard is beschadigd of onvolledig."
+REBUILD = "bouw hem opnieuw met: python -m data_loaders build"
+# A query the code got wrong is a bug, not a broken store: these propagate unchanged.
+_BUGS = (duckdb.BinderException, duckdb.ParserException)
 
 
 class StoreUnavailable(RuntimeError):
-    """The store file is missing or unreadable; the message says how to rebuild it."""
+    """The store is missing, corrupted or incomplete.
+
+    ``str(err)`` is a short Dutch notice fit for any visitor (no server paths); ``detail`` names the file, the
+    cause and the rebuild command, for the server log and the operator.
+    """
+
+    def __init__(self, notice: str, detail: str = "") -> None:
+        super().__init__(notice)
+        self.notice = notice
+        self.detail = detail or notice
 
 
 class Store:
     """A read-only view of the store. Thread-safe: every query runs on its own cursor."""
 
-    def __init__(self, path: Path | str | None = None) -> None:
+    def __init__(self, path: Path | str | None = None, *, verify: bool = True) -> None:
         self.path = store_path(path)
         if not self.path.is_file():
-            raise StoreUnavailable(f"Er is nog geen datastore op {self.path}.")
+            raise StoreUnavailable(NOTICE_MISSING, f"geen store op {self.path}; {REBUILD}")
+        self._con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
         try:
-            self._con = duckdb.connect(str(self.path), read_only=True, config=DUCKDB_OFFLINE)
-            tables = {r[0] for r in self._con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            quoted = str(self.path).replace("'", "''")
+            self._con.execute(f"ATTACH '{quoted}' AS store (TYPE duckdb, READ_ONLY)")
+            self._con.execute("USE store")
+            tables = {r[0] for r in self._con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
         except duckdb.Error as err:
-            raise StoreUnavailable(f"De datastore {self.path} is beschadigd of onleesbaar ({type(err).__name__}).") from None
+            self._con.close()
+            raise self._broken(err, "beschadigd of onleesbaar") from None
         missing = REQUIRED_TABLES - tables
         if missing:
-            raise StoreUnavailable(f"De datastore {self.path} is onvolledig (ontbreekt: {', '.join(sorted(missing))}).")
-        self.indicators = self.df("SELECT * FROM indicators")
-        self.regions = self.df("SELECT * FROM regions")
-        self.info = dict(self._con.execute("SELECT key, value FROM build_info").fetchall())
+            self._con.close()
+            raise StoreUnavailable(
+                NOTICE_BROKEN, f"store {self.path} is onvolledig (ontbreekt: {', '.join(sorted(missing))}); {REBUILD}"
+            )
+        self.tables = sorted(tables)
+        try:
+            self.verify_ms = self.verify() if verify else None
+            self.indicators = self.df("SELECT * FROM indicators")
+            self.regions = self.df("SELECT * FROM regions")
+            self.info = dict(self.rows("SELECT key, value FROM build_info"))
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _broken(self, err: BaseException, what: str = "onleesbaar") -> StoreUnavailable:
+        message = " ".join(str(err).split())[:300]
+        return StoreUnavailable(NOTICE_BROKEN, f"store {self.path} is {what} ({type(err).__name__}: {message}); {REBUILD}")
+
+    def verify(self) -> float:
+        """Read every column of every table once (DuckDB checks each block's checksum); return the time in ms."""
+        started = time.perf_counter()
+        for table in self.tables:
+            self.rows(f'SELECT count(*), bit_xor(hash("{table}")) FROM "{table}"')
+        return (time.perf_counter() - started) * 1000
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        cur.execute("USE store")
+        return cur
 
     def df(self, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run a query on a fresh cursor and return a DataFrame."""
-        cur = self._con.cursor()
         try:
-            return cur.execute(sql, params or []).df()
+            cur = self._cursor()
+            try:
+                return cur.execute(sql, params or []).df()
+            finally:
+                cur.close()
+        except _BUGS:
+            raise
+        except duckdb.Error as err:
+            raise self._broken(err) from None
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run a query on a fresh cursor and return its rows as tuples."""
+        try:
+            cur = self._cursor()
+            try:
+                return cur.execute(sql, params or []).fetchall()
+            finally:
+                cur.close()
+        except _BUGS:
+            raise
+        except duckdb.Error as err:
+            raise self._broken(err) from None
+
+    def batches(self, sql: str, params: Sequence[Any] | None = None, size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a query in lists of at most ``size``, read from one cursor (bounded memory)."""
+        try:
+            cur = self._cursor()
+        except duckdb.Error as err:
+            raise self._broken(err) from None
+        try:
+            try:
+                cur.execute(sql, params or [])
+            except _BUGS:
+                raise
+            except duckdb.Error as err:
+                raise self._broken(err) from None
+            while True:
+                try:
+                    chunk = cur.fetchmany(size)
+                except duckdb.Error as err:
+                    raise self._broken(err) from None
+                if not chunk:
+                    return
+                yield chunk
         finally:
             cur.close()
 

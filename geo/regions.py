@@ -78,7 +78,9 @@ class Region:
 
 @lru_cache(maxsize=4)
 def _lookup_cached(path: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str)
+    from data_loaders.bundle import read_csv_strict  # names file and row for a truncated or broken CSV
+
+    df = read_csv_strict(Path(path)).drop(columns="_row").astype(object)
     expected = {
         "gemeente_code",
         "gemeente_naam",

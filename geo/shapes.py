@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -41,9 +42,26 @@ def _check_level(level: str) -> str:
     return level
 
 
+def _unreadable(path: str, err: Exception) -> ShapeValidationError:
+    """A one-line Dutch error for a boundary file that does not parse; names the row when the JSON says where."""
+    name = Path(path).name
+    try:
+        json.loads(Path(path).read_bytes())
+    except json.JSONDecodeError as bad:
+        return ShapeValidationError(
+            f"{name}, rij {bad.lineno}, teken {bad.colno}: ongeldige GeoJSON ({bad.msg}; afgekapt bestand?)"
+        )
+    except (OSError, UnicodeDecodeError) as bad:
+        return ShapeValidationError(f"{name}: onleesbaar ({type(bad).__name__})")
+    return ShapeValidationError(f"{name}: geen leesbare GeoJSON ({type(err).__name__}: {' '.join(str(err).split())[:160]})")
+
+
 @lru_cache(maxsize=8)
 def _read(path: str) -> gpd.GeoDataFrame:
-    gdf = gpd.read_file(path)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as err:  # noqa: BLE001 - pyogrio/GDAL raise several types; all mean "not a usable file"
+        raise _unreadable(path, err) from None
     if "statcode" not in gdf.columns or "statnaam" not in gdf.columns:
         raise ShapeValidationError(f"{path}: kolommen statcode/statnaam ontbreken")
     return gdf.sort_values("statcode", ignore_index=True)

@@ -119,3 +119,42 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     yield
+
+
+# The corruptions of issue 16: a copy of a good store, damaged the way a bad disk, a cut-off copy or a stray
+# write would damage it. Every one of them must give the Dutch notice and a red health check.
+CORRUPTIONS = ("overwrite_64k_at_75pct", "truncate_half", "block_observations", "block_shapes")
+_FILE_HEADER = 3 * 4096  # DuckDB: three 4 KiB headers, then the blocks
+
+
+def _block_offset(store: Path, table: str, pick: float) -> int:
+    """File offset of one data block of ``table`` (``pick`` 0..1 chooses among its blocks)."""
+    import duckdb
+
+    from data_loaders.config import DUCKDB_OFFLINE
+
+    con = duckdb.connect(str(store), read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        blocks = [r[0] for r in con.execute(
+            f"SELECT DISTINCT block_id FROM pragma_storage_info('{table}') WHERE block_id >= 0 ORDER BY 1").fetchall()]
+        size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    finally:
+        con.close()
+    return _FILE_HEADER + blocks[int(pick * (len(blocks) - 1))] * int(size)
+
+
+def corrupt_store(good: Path, target: Path, kind: str) -> Path:
+    """Write a damaged copy of ``good`` to ``target``: one of :data:`CORRUPTIONS`."""
+    data = bytearray(good.read_bytes())
+    if kind == "overwrite_64k_at_75pct":
+        at = len(data) * 3 // 4
+        data[at:at + 64 * 1024] = os.urandom(64 * 1024)
+    elif kind == "truncate_half":
+        del data[len(data) // 2:]
+    elif kind in ("block_observations", "block_shapes"):
+        at = _block_offset(good, kind.split("_", 1)[1], 0.5) + 8192
+        data[at:at + 4096] = os.urandom(4096)
+    else:
+        raise ValueError(kind)
+    target.write_bytes(bytes(data))
+    return target

@@ -152,6 +152,31 @@ def truncate(name: str, where: str) -> Breaker:
     return run
 
 
+def bare_cr(name: str, line: int) -> Breaker:
+    """A carriage return without line feed in the middle of a row (an editor's broken line end)."""
+
+    def run(cbs: Path) -> list[str]:
+        lines = (cbs / name).read_bytes().split(b"\n")
+        row = lines[line - 1]
+        lines[line - 1] = row[: len(row) // 2] + b"\r" + row[len(row) // 2:]
+        _write_bytes(cbs / name, b"\n".join(lines))
+        return [name, f"rij {line}", "CR"]
+
+    return run
+
+
+def truncated_geo(name: str, expect_row: bool) -> Breaker:
+    """Cut a file in ``geo/`` off at two thirds (a copy that stopped half-way)."""
+
+    def run(cbs: Path) -> list[str]:
+        path = cbs.parent / "geo" / name
+        data = path.read_bytes()
+        _write_bytes(path, data[: len(data) * 2 // 3])
+        return [name, "rij"] if expect_row else [name]
+
+    return run
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -174,6 +199,9 @@ CASES = [
     Case("utf16", reencode(ARBEID, "utf-16")),
     Case("truncated_mid_row", truncate(ONDERWIJS, "middle")),
     Case("truncated_last_field", truncate(ARBEID, "last")),
+    Case("bare_cr", bare_cr(NABIJ, 50)),
+    Case("truncated_geo_lookup", truncated_geo("gemeente_corop_provincie_2024.csv", True)),
+    Case("truncated_geojson", truncated_geo("gemeente_2024.geojson", True)),
 ]
 
 

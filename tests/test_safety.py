@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from dashboard.safety import (
     CSV_DANGEROUS_PREFIXES,
     clean_query_value,
+    inert_text,
     is_plain_number,
     neutralise_csv_cell,
     neutralise_frame,
@@ -112,6 +113,14 @@ def test_blanks_before_a_formula_and_embedded_carriage_returns() -> None:
     assert neutralise_csv_cell("Utrecht\r=cmd|' /C calc'!A0") == "Utrecht\n=cmd|' /C calc'!A0"
     rows = _read_csv(neutralise_frame(pd.DataFrame({"regio": ["Utrecht\r=1+1", "Ede"]})).to_csv(index=False))
     assert rows == [["regio"], ["Utrecht\n=1+1"], ["Ede"]]
+
+
+@pytest.mark.parametrize("payload", ["\u200b=cmd()", "\ufeff=1+1", "\u2060@SUM(A1)", "\u00a0\u200b+1", "＝1+1",
+                                     "＋31", "＠SUM(A1)", "\u3000＝HYPERLINK(1)", "﹦1"])
+def test_invisible_or_full_width_formula_prefixes_are_neutralised(payload: str) -> None:
+    assert neutralise_csv_cell(payload) == "'" + payload
+    rows = _read_csv(neutralise_frame(pd.DataFrame({"regio": [payload, "Ede"]})).to_csv(index=False))
+    assert rows[1] == ["'" + payload]
 
 
 def test_numeric_looking_strings_depend_on_the_column() -> None:
@@ -279,3 +288,28 @@ def test_clean_query_value_examples() -> None:
     assert len(message) < 200
     with pytest.raises(ValueError):
         clean_query_value("GM", levels, "XX")
+
+
+# --------------------------------------------------------------------------------------------- inert_text
+
+LINKISH = ["https://evil.example/inloggen", "http://evil.example", "www.evil.example", "WWW.evil.example/x",
+           "naam@evil.example", "mailto:naam@evil.example", ":skull:", ":material/home:", ":red[rood]",
+           "ftp://evil.example"]
+
+
+@pytest.mark.parametrize("payload", LINKISH)
+def test_inert_text_breaks_every_autolink_and_shortcode(payload: str) -> None:
+    out = inert_text(payload)
+    visible = _unescape_markdown(html.unescape(out)).replace("\u2060", "")
+    assert visible == payload, "only invisible word joiners are added"
+    assert not re.search(r"https?://|www\.|[\w.+-]@\w|:[\w/+-]+:", out, re.IGNORECASE), out
+    assert "](" not in out and "<" not in out
+
+
+@FAST
+@given(st.text(max_size=80))
+def test_inert_text_is_short_and_printable(text: str) -> None:
+    out = inert_text(text, 20)
+    visible = _unescape_markdown(html.unescape(out)).replace("\u2060", "")
+    assert len(visible) <= 20
+    assert all(ch.isprintable() for ch in visible)

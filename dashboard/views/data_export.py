@@ -1,27 +1,38 @@
-"""Data: choose indicators, levels, regions and periods → preview → CSV (standard or Excel NL) with attribution."""
+"""Data: choose indicators, levels (CBS areas or the regions), regions and periods → capped preview → downloads.
+
+The downloads (CSV standard, CSV Excel NL, .xlsx with a *Bron en methode* sheet, and that sheet as its own CSV)
+are made only when clicked (``st.download_button`` with a callable), streamed from the store in bounded memory by
+``dashboard.exports``; the page itself runs two small queries (a count and a 500-row preview).
+"""
 
 from __future__ import annotations
 
-import io
-from urllib.parse import urlencode
+import tempfile
+import threading
+from collections.abc import Callable
+from typing import IO
+from urllib.parse import urlencode, urlsplit
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import common, data
+from dashboard import common, data, exports
 from dashboard.params import ViewParams, set_params
-from dashboard.safety import neutralise_frame
+from data_loaders.store import Store
 
-LEVELS = {"NL": "Nederland", "LD": "Landsdelen", "PV": "Provincies", "CR": "COROP-gebieden", "GM": "Gemeenten"}
+LEVELS = {"NL": "Nederland", "LD": "Landsdelen", "PV": "Provincies", "CR": "COROP-gebieden", "GM": "Gemeenten",
+          exports.REGION_LEVEL: "Regio's (tien regio's, voorbeeldregio's, Noord-Nederland)"}
 DEFAULT_INDICATORS = ["tevredenheid_leven", "werkloosheid"]
-EXPORT_COLUMNS = ["indicator_id", "indicator", "region_code", "regio", "region_level", "period", "value", "unit",
-                  "source_table", "source_title", "method", "coverage"]
+EXPORT_COLUMNS = [c.name for c in exports.OBSERVATION_COLUMNS]
+XLSX_MAX_ROWS = 200_000  # openpyxl writes ~7,000 rows/s: beyond this the workbook would take half a minute
+CONCURRENT_FILES = 2  # downloads being made at the same time in one server process (the rest wait their turn)
+_MAKING = threading.BoundedSemaphore(CONCURRENT_FILES)
 
 
-def selection_frame(indicator_ids: list[str], levels: list[str], first: int, last: int,
-                    region_id: str | None) -> pd.DataFrame:
-    """The rows of a selection (optionally only the gemeenten/COROP areas of one region)."""
+def selection_export(indicator_ids: list[str], levels: list[str], first: int, last: int, region_id: str | None,
+                     permalink: str = "") -> exports.Export:
+    """The export of a selection (with a region: its gemeenten, COROP areas and provinces, NL, and the region)."""
     codes = None
+    region_ids = None
     if region_id:
         region = data.region_defs()[region_id]
         members = data.region_members(region_id, region.default_delineation)
@@ -29,37 +40,37 @@ def selection_frame(indicator_ids: list[str], levels: list[str], first: int, las
         corops = regions[regions["region_code"].isin(members)]["corop_code"].dropna().unique().tolist()
         provs = regions[regions["region_code"].isin(members)]["province_code"].dropna().unique().tolist()
         codes = [*members, *corops, *provs, "NL01"]
-    frame = data.get_store().extract(indicator_ids, levels, first, last, codes)
-    return frame.reindex(columns=EXPORT_COLUMNS)
+        region_ids = [region_id]
+    names = data.region_defs()
+    selection = (f"indicatoren: {', '.join(indicator_ids)}; niveaus: {', '.join(LEVELS[lv] for lv in levels)}; "
+                 f"periode {first}-{last}" + (f"; alleen {names[region_id].name}" if region_id else ""))
+    return exports.observations_export(indicator_ids, levels, first, last, codes=codes, region_ids=region_ids,
+                                       info=data.build_info(), permalink=permalink, selection=selection)
 
 
-def header_lines(info: dict[str, str], permalink: str, n_rows: int) -> list[str]:
-    """Attribution block written above the CSV rows."""
-    return [
-        "# Brede Welvaart Regiodashboard - export",
-        "# Bron: CBS (Centraal Bureau voor de Statistiek), open data, licentie CC BY 4.0 (Bron: CBS)",
-        f"# Gegevens opgehaald/gebouwd: {info.get('retrieved', '?')} (store {info.get('built_at', '?')}, "
-        f"bron {info.get('source', '?')})",
-        "# Kolom method: 'cbs' = door CBS gepubliceerd; 'derived:...' = door dit dashboard afgeleid (methode in de naam)",
-        f"# Rijen: {n_rows}",
-        f"# Selectie: {permalink}",
-    ]
+def file_maker(store: Store, write: Callable[[IO[bytes]], object]) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: writes the file to a temp file when clicked, returns its bytes.
+
+    At most :data:`CONCURRENT_FILES` files are made at once per process; the temp file is gone afterwards.
+    """
+
+    def make() -> bytes:
+        with _MAKING, tempfile.TemporaryFile(prefix="bw_export_") as fh:
+            write(fh)
+            fh.seek(0)
+            return fh.read()
+
+    return make
 
 
-def to_csv(frame: pd.DataFrame, flavour: str, header: list[str]) -> bytes:
-    """Standard: UTF-8, comma, decimal point. Excel NL: UTF-8 with BOM, semicolon, decimal comma."""
-    frame = frame.copy()
-    for column in ("value", "coverage"):
-        if column in frame:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    safe = neutralise_frame(frame)
-    buf = io.StringIO()
-    sep = ";" if flavour == "excel" else ","
-    for line in header:
-        buf.write(line.replace(sep, " ") + "\n")
-    safe.to_csv(buf, index=False, sep=sep, decimal="," if flavour == "excel" else ".", lineterminator="\n")
-    text = buf.getvalue()
-    return (("\ufeff" + text) if flavour == "excel" else text).encode("utf-8")
+def _absolute(permalink: str) -> str:
+    """The permalink with the server's scheme and host when Streamlit knows them (else as given)."""
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest) there is no URL
+        url = None
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}{permalink}" if parts.scheme and parts.netloc else permalink
 
 
 def render() -> None:
@@ -91,27 +102,49 @@ def render() -> None:
             first, last = st.select_slider("Periode", all_periods, value=(min(first, last), max(first, last)),
                                            key="dl_period")
     params.show_messages()
-    query = {"indicatoren": ",".join(ids), "niveaus": ",".join(levels), "van": first, "tot": last}
+    query: dict[str, str | int] = {"indicatoren": ",".join(ids), "niveaus": ",".join(levels), "van": first, "tot": last}
     if region_id:
         query["regio"] = region_id
     set_params(**{**query, "regio": region_id})  # regio=None removes the key; **query may already hold it
     if not ids or not levels:
         st.info("Kies ten minste één indicator en één niveau.")
         return
-    frame = selection_frame(ids, levels, first, last, region_id)
-    permalink = "/data?" + urlencode(query)
-    st.markdown(f"**{len(frame):,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
-    st.dataframe(frame.head(500), hide_index=True, width="stretch", height=360)
-    if len(frame) > 500:
-        st.caption("Voorbeeld: eerste 500 rijen; de download bevat alle rijen.")
-    header = header_lines(data.build_info(), permalink, len(frame))
-    d1, d2 = st.columns(2)
+    permalink = _absolute("/data?" + urlencode(query))
+    export = selection_export(ids, levels, first, last, region_id, permalink)
+    store = data.get_store()
+    n_rows = exports.count_rows(store, export)
+    st.markdown(f"**{n_rows:,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
+    st.dataframe(exports.preview(store, export), hide_index=True, width="stretch", height=360)
+    if n_rows > exports.PREVIEW_ROWS:
+        st.caption(f"Voorbeeld: de eerste {exports.PREVIEW_ROWS} rijen; de downloads bevatten alle rijen.")
+    d1, d2, d3, d4 = st.columns(4)
     with d1:
-        st.download_button("CSV (standaard: UTF-8, komma)", to_csv(frame, "standard", header),
-                           file_name="brede_welvaart.csv", mime="text/csv", icon=":material/download:", key="dl_std")
+        st.download_button("CSV (standaard: UTF-8, komma)",
+                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "standard")),
+                           file_name="brede_welvaart.csv", mime="text/csv", icon=":material/download:", key="dl_std",
+                           on_click="ignore")
     with d2:
-        st.download_button("CSV voor Excel NL (puntkomma, decimale komma)", to_csv(frame, "excel", header),
-                           file_name="brede_welvaart_excel.csv", mime="text/csv", icon=":material/download:", key="dl_xl")
-    st.caption("Regels die beginnen met # bevatten de bronvermelding (CBS, CC BY 4.0) en de ophaaldatum; "
-               "lees ze in pandas met comment='#'. Elke rij vermeldt eenheid, brontabel, periode en methode.")
+        st.download_button("CSV voor Excel NL (puntkomma, decimale komma)",
+                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "excel")),
+                           file_name="brede_welvaart_excel.csv", mime="text/csv", icon=":material/download:",
+                           key="dl_xl", on_click="ignore")
+    with d3:
+        too_big = n_rows > XLSX_MAX_ROWS
+        st.download_button("Excel-werkmap (.xlsx, met blad Bron en methode)",
+                           file_maker(store, lambda fh: exports.write_xlsx(store, export, fh)),
+                           file_name="brede_welvaart.xlsx", icon=":material/table_view:", key="dl_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore", disabled=too_big)
+    with d4:
+        st.download_button("Bron en methode (CSV)",
+                           file_maker(store, lambda fh: exports.write_metadata_csv(export, fh, "standard", n_rows)),
+                           file_name="brede_welvaart_bron_en_methode.csv", mime="text/csv",
+                           icon=":material/description:", key="dl_meta", on_click="ignore")
+    if too_big:
+        st.caption(f"De Excel-werkmap is er tot {XLSX_MAX_ROWS:,} rijen".replace(",", ".")
+                   + "; kies minder indicatoren, niveaus of jaren, of gebruik de CSV.")
+    st.caption("Elke CSV heeft de kopregel op rij 1 en in elke rij evenveel velden. Bron (CBS), licentie (CC BY 4.0), "
+               "ophaaldatum, permalink en methode staan in *Bron en methode*: een apart bestand en het tweede blad van "
+               "de Excel-werkmap. Elke rij vermeldt eenheid, brontabel, periode en methode; afgeleide waarden hun "
+               "methode en dekking.")
     common.footer()

@@ -267,3 +267,69 @@ def wait_charts_drawn(page: Any, timeout_ms: float = 60_000) -> None:
 def exception_texts(page: Any) -> list[str]:
     """Texts of Streamlit exception boxes on the page."""
     return [t[:500] for t in page.locator(EXCEPTION).all_inner_texts()]
+
+
+NGINX = Path("/usr/sbin/nginx")
+NGINX_CONF = REPO_ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_available() -> bool:
+    """True when Debian's nginx (nginx-light) and its mime.types are installed."""
+    return NGINX.is_file() and Path("/etc/nginx/mime.types").is_file()
+
+
+class NginxProxy:
+    """``deploy/nginx.conf`` run by a real nginx on a free loopback port, in front of ``upstream`` (host:port).
+
+    Only what cannot work outside compose is rewritten: the listen address, the two upstream servers, and
+    the pid, log and temp paths (into ``workdir``). Use as a context manager.
+    """
+
+    def __init__(self, upstream: str, workdir: Path) -> None:
+        self.upstream = upstream
+        self.workdir = workdir
+        self.port = free_port()
+        self.base_url = f"http://{HOST}:{self.port}"
+        self.conf = workdir / "nginx.conf"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def config_text(self) -> str:
+        """The deploy config, pointed at loopback."""
+        import re
+
+        text = NGINX_CONF.read_text(encoding="utf-8")
+        text = re.sub(r"server app1:8501[^;]*;", f"server {self.upstream};", text)
+        text = re.sub(r"\s*server app2:8501[^;]*;", "", text)
+        text = text.replace("listen 80;", f"listen {HOST}:{self.port};")
+        text = text.replace("/tmp/", f"{self.workdir}/")
+        text = text.replace("access_log /dev/stdout;", f"access_log {self.workdir}/access.log;")
+        text = text.replace("error_log /dev/stderr warn;", f"error_log {self.workdir}/error.log warn;")
+        if os.geteuid() == 0:  # workers would run as nobody and could not use the temp dirs
+            text = "user root;\n" + text
+        return text
+
+    def __enter__(self) -> NginxProxy:
+        self.conf.write_text(self.config_text(), encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [str(NGINX), "-c", str(self.conf), "-p", str(self.workdir), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=open(self.workdir / "stderr.log", "wb"),  # noqa: SIM115
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("nginx stopte: " + (self.workdir / "stderr.log").read_text(errors="replace")[-2000:])
+            with contextlib.suppress(OSError), socket.create_connection((HOST, self.port), timeout=0.5):
+                return self
+            time.sleep(0.05)
+        self.__exit__()
+        raise TimeoutError("nginx luistert niet binnen 20 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)

@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from openpyxl import load_workbook
 
 from data_loaders.config import DUCKDB_OFFLINE
 from tests.e2e.harness import (
@@ -27,8 +28,11 @@ from tests.e2e.harness import (
 
 pytestmark = pytest.mark.browser
 
-EXPORT_COLUMNS = ["indicator_id", "indicator", "region_code", "regio", "region_level", "period", "value", "unit",
-                  "source_table", "source_title", "method", "coverage"]
+EXPORT_COLUMNS = ["indicator", "indicatornaam", "regio", "gebiedscode", "gebied", "niveau", "afbakening", "periode",
+                  "waarde", "eenheid", "brontabel", "brontitel", "methode", "dekking"]
+TEN_AND_MORE = ["noord-en-oost-groningen", "zuid-en-oost-drenthe", "zuid-limburg", "midden-limburg", "noord-limburg",
+                "zeeuws-vlaanderen", "kop-van-noord-holland", "achterhoek", "zuidoost-en-noord-fryslan", "twente",
+                "veenkolonien", "parkstad-limburg", "noord-nederland"]
 PRESENTATION_VIEWPORT = {"width": 1920, "height": 1080}
 BEAMERS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
 MIN_TEXT_PX = 20
@@ -286,12 +290,12 @@ def test_presentation_fits_beamer(visit: Visit, screenshot_dir: Path, region_id:
     visit.assert_clean()
 
 
-def _split_export(text: str, sep: str) -> tuple[list[str], list[list[str]]]:
-    lines = text.splitlines()
-    header = [ln for ln in lines if ln.startswith("#")]
-    body = [ln for ln in lines if not ln.startswith("#")]
-    assert lines[: len(header)] == header, "het commentaarblok hoort bovenaan te staan"
-    return header, list(csv.reader(io.StringIO("\n".join(body)), delimiter=sep))
+def _read_csv(data: bytes, flavour: str) -> list[list[str]]:
+    """A download read the way a program reads it: ``csv`` with ``;`` for Excel NL, header expected on row 1."""
+    excel = flavour == "excel"
+    assert data.startswith(b"\xef\xbb\xbf") == excel, "BOM alleen in de Excel-CSV"
+    text = data.decode("utf-8-sig" if excel else "utf-8")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if excel else ","))
 
 
 def _download(visit: Visit, label: str) -> bytes:
@@ -305,32 +309,51 @@ def _download(visit: Visit, label: str) -> bytes:
     return Path(download.path()).read_bytes()
 
 
-def test_data_page_downloads(visit: Visit) -> None:
-    visit.open("/data", has_map=False)
+def _region_values(store: Path, ids: list[str]) -> dict[tuple[str, str, int], float]:
+    con = duckdb.connect(str(store), read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        rows = con.execute(
+            f"""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value FROM region_observations ro
+                JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
+                WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
+                  AND ro.indicator_id IN ({','.join('?' * len(ids))})""", ids).fetchall()
+    finally:
+        con.close()
+    return {(r, i, int(p)): v for r, i, p, v in rows}
+
+
+def test_data_page_downloads(visit: Visit, built_store: Path) -> None:
+    ids = ["werkloosheid", "mediaan_inkomen"]
+    visit.open(f"/data?indicatoren={','.join(ids)}&niveaus=NL,CR,RG", has_map=False)
     assert visit.h1() == "Data downloaden"
     selection = visit.page.url  # the page writes its selection into the URL
+    expected = _region_values(built_store, ids)
+    col = {name: i for i, name in enumerate(EXPORT_COLUMNS)}
 
-    standard = _download(visit, "CSV (standaard: UTF-8, komma)")
-    assert not standard.startswith(b"\xef\xbb\xbf")
-    header, rows = _split_export(standard.decode("utf-8"), ",")
-    assert any("CC BY 4.0" in line for line in header), header
-    assert rows[0] == EXPORT_COLUMNS
-    data_rows = rows[1:]
-    assert len(data_rows) > 10
-    assert all(len(r) == len(EXPORT_COLUMNS) for r in data_rows)
-    values = [r[EXPORT_COLUMNS.index("value")] for r in data_rows if r[EXPORT_COLUMNS.index("value")]]
-    assert values and all("," not in v for v in values)
-    float(values[0])
+    for label, flavour in (("CSV (standaard: UTF-8, komma)", "standard"),
+                           ("CSV voor Excel NL (puntkomma, decimale komma)", "excel")):
+        rows = _read_csv(_download(visit, label), flavour)
+        assert rows[0] == EXPORT_COLUMNS, f"{flavour}: de kopregel hoort op rij 1"
+        assert len(rows) > 100 and {len(r) for r in rows} == {len(EXPORT_COLUMNS)}, "elke rij even breed"
+        values = [r[col["waarde"]] for r in rows[1:] if r[col["waarde"]]]
+        assert all("." not in v for v in values) if flavour == "excel" else all("," not in v for v in values)
+        got = {(r[col["regio"]], r[col["indicator"]], int(r[col["periode"]])): float(r[col["waarde"]].replace(",", "."))
+               for r in rows[1:] if r[col["niveau"]] == "Regio"}
+        assert got == expected, f"{flavour}: regiowaarden wijken af van region_observations"
+        assert {key[0] for key in got} == set(TEN_AND_MORE)
 
-    excel = _download(visit, "CSV voor Excel NL (puntkomma, decimale komma)")
-    assert excel.startswith(b"\xef\xbb\xbf"), "Excel-CSV hoort met een UTF-8 BOM te beginnen"
-    x_header, x_rows = _split_export(excel.decode("utf-8-sig"), ";")
-    assert any("CC BY 4.0" in line for line in x_header), x_header
-    assert x_rows[0] == EXPORT_COLUMNS
-    assert len(x_rows) == len(rows)
-    assert all(len(r) == len(EXPORT_COLUMNS) for r in x_rows[1:])
-    x_values = [r[EXPORT_COLUMNS.index("value")] for r in x_rows[1:] if r[EXPORT_COLUMNS.index("value")]]
-    assert any("," in v for v in x_values), "Excel-CSV hoort een decimale komma te gebruiken"
-    assert all("." not in v for v in x_values)
+    book = load_workbook(io.BytesIO(_download(visit, "Excel-werkmap (.xlsx")))
+    assert book.sheetnames == ["Gegevens", "Bron en methode"]
+    sheet = [list(r) for r in book["Gegevens"].iter_rows(values_only=True)]
+    assert sheet[0] == EXPORT_COLUMNS and {len(r) for r in sheet} == {len(EXPORT_COLUMNS)}
+    got = {(r[col["regio"]], r[col["indicator"]], int(r[col["periode"]])): r[col["waarde"]]
+           for r in sheet[1:] if r[col["niveau"]] == "Regio"}
+    assert got == pytest.approx(expected, rel=1e-14)
+    meta = dict(list(book["Bron en methode"].iter_rows(values_only=True))[1:])
+    assert "CC BY 4.0" in meta["licentie"] and meta["permalink"].endswith("/data?" + selection.split("?", 1)[1])
+
+    companion = _read_csv(_download(visit, "Bron en methode (CSV)"), "standard")
+    assert companion[0] == ["onderdeel", "toelichting"] and {len(r) for r in companion} == {2}
+    assert dict(companion[1:])["licentie"] == meta["licentie"]
     assert visit.page.url == selection, "de selectie hoort na het downloaden gelijk te blijven"
     visit.assert_clean()

@@ -1,0 +1,327 @@
+"""Downloads in bounded memory: one query → CSV (standard or Excel NL), .xlsx, a capped preview and its metadata.
+
+An :class:`Export` is a SQL query on the store plus its Dutch columns and a *Bron en methode* block (source,
+licence, retrieval date, permalink, method). The writers stream the rows from one DuckDB cursor in batches, so
+no export is ever a full DataFrame in memory; the preview is a ``LIMIT`` query. Text cells go through
+``safety.neutralise_csv_cell`` (formula injection) in CSV and xlsx alike. Every CSV has its header on row 1.
+
+:func:`observations_export` is the data page's export (CBS areas and the regions); another export (for
+instance all claims with verdicts and evidence) only needs its own query, columns and metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import pandas as pd
+
+from dashboard.components.fmt import METHOD_NL
+from dashboard.safety import neutralise_csv_cell
+from data_loaders.store import Store
+
+BATCH_ROWS = 5000
+PREVIEW_ROWS = 500
+DATA_SHEET = "Gegevens"
+META_SHEET = "Bron en methode"
+META_COLUMNS = ("onderdeel", "toelichting")
+LICENCE = "CC BY 4.0 (Creative Commons Naamsvermelding); vermeld bij hergebruik: Bron: CBS"
+SOURCE = "CBS (Centraal Bureau voor de Statistiek): StatLine-tabellen en de Regionale Monitor Brede Welvaart"
+LEVEL_NAMES = {"NL": "Nederland", "LD": "Landsdeel", "PV": "Provincie", "CR": "COROP-gebied", "GM": "Gemeente",
+               "RG": "Regio"}
+REGION_LEVEL = "RG"  # not a CBS level: the ten regions, the voorbeeldregio's and Noord-Nederland
+DELINEATION_NAMES = {"corop": "COROP-indeling (CBS)", "beleid": "Beleidsregio"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column: Dutch header, kind (``text``, ``number`` or ``integer``) and what it holds."""
+
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """A download: ``sql`` selects exactly ``columns`` (in order); ``order_by`` is appended for the file.
+
+    With ``split_column`` the file is read as one query per value in ``split_values`` (in that order), each
+    sorted on its own: DuckDB then never holds more than one part's sorted rows (bounded memory).
+    """
+
+    sql: str
+    params: tuple[Any, ...]
+    columns: tuple[Column, ...]
+    order_by: str
+    metadata: tuple[tuple[str, str], ...]
+    split_column: str | None = None
+    split_values: tuple[Any, ...] = ()
+
+    @property
+    def header(self) -> list[str]:
+        """The column names, as on row 1."""
+        return [c.name for c in self.columns]
+
+    @property
+    def select(self) -> str:
+        """Exactly the output columns of ``sql`` (which may carry extra columns for sorting)."""
+        return f"SELECT {', '.join(self.header)} FROM ({self.sql})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Generic: count, preview, rows, writers
+# --------------------------------------------------------------------------------------------------
+def count_rows(store: Store, export: Export) -> int:
+    """Number of rows the export will hold."""
+    return int(store.rows(f"SELECT count(*) FROM ({export.sql})", export.params)[0][0])
+
+
+def preview(store: Store, export: Export, limit: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first ``limit`` rows (a SQL ``LIMIT``: never the whole export in memory)."""
+    return store.df(f"{export.select} ORDER BY {export.order_by} LIMIT {int(limit)}", export.params)
+
+
+def iter_rows(store: Store, export: Export, size: int = BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+    """All rows in file order, in batches of at most ``size`` (one cursor per part)."""
+    if not export.split_column:
+        yield from store.batches(f"{export.select} ORDER BY {export.order_by}", export.params, size)
+        return
+    sql = f"{export.select} WHERE {export.split_column} = ? ORDER BY {export.order_by}"
+    for value in export.split_values:
+        yield from store.batches(sql, (*export.params, value), size)
+
+
+def _cell_functions(columns: Sequence[Column], decimal: str) -> list[Callable[[Any], Any]]:
+    """Per column: value → what the writer gets (numbers formatted, text neutralised; memoised per value)."""
+
+    def number(value: Any) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        text = repr(float(value)) if isinstance(value, float) else str(value)
+        return text.replace(".", decimal) if decimal != "." else text
+
+    def text_cell() -> Callable[[Any], Any]:
+        memo: dict[Any, Any] = {}
+
+        def cell(value: Any) -> Any:
+            if value is None:
+                return ""
+            if value not in memo:
+                if len(memo) > 100_000:  # unbounded distinct texts: stop remembering
+                    memo.clear()
+                memo[value] = neutralise_csv_cell(str(value))
+            return memo[value]
+
+        return cell
+
+    return [number if c.kind in ("number", "integer") else text_cell() for c in columns]
+
+
+def write_csv(store: Store, export: Export, out: IO[bytes], flavour: str = "standard") -> int:
+    """Write the export as CSV to ``out``; return the number of data rows.
+
+    ``standard``: UTF-8, comma, decimal point. ``excel`` (Excel NL): UTF-8 with BOM, semicolon, decimal comma.
+    Row 1 is the header; every row has the same number of fields.
+    """
+    excel = flavour == "excel"
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if excel else "utf-8", newline="", write_through=False)
+    try:
+        writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        writer.writerow([neutralise_csv_cell(h) for h in export.header])
+        cells = _cell_functions(export.columns, "," if excel else ".")
+        n = 0
+        for batch in iter_rows(store, export):
+            writer.writerows([[f(v) for f, v in zip(cells, row, strict=True)] for row in batch])
+            n += len(batch)
+        text.flush()
+        return n
+    finally:
+        text.detach()
+
+
+def metadata_rows(export: Export, n_rows: int | None = None) -> list[tuple[str, str]]:
+    """The *Bron en methode* block: fixed entries, then one row per column."""
+    rows = list(export.metadata)
+    if n_rows is not None:
+        rows.append(("rijen", f"{n_rows} rijen (plus de kopregel)"))
+    rows += [(f"kolom {c.name}", c.description) for c in export.columns]
+    return rows
+
+
+def write_metadata_csv(export: Export, out: IO[bytes], flavour: str = "standard", n_rows: int | None = None) -> None:
+    """The *Bron en methode* block as its own CSV (header ``onderdeel,toelichting`` on row 1)."""
+    excel = flavour == "excel"
+    text = io.TextIOWrapper(out, encoding="utf-8-sig" if excel else "utf-8", newline="")
+    try:
+        writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        writer.writerow(META_COLUMNS)
+        writer.writerows([[neutralise_csv_cell(k), neutralise_csv_cell(v)] for k, v in metadata_rows(export, n_rows)])
+        text.flush()
+    finally:
+        text.detach()
+
+
+def write_xlsx(store: Store, export: Export, out: IO[bytes]) -> int:
+    """An .xlsx workbook: sheet *Gegevens* (header on row 1, streamed rows) and sheet *Bron en methode*.
+
+    openpyxl's write-only mode keeps only the current row in memory. Text is neutralised as in the CSV
+    (a string starting with ``=`` would otherwise be stored as a formula) and stripped of characters XML cannot hold.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def clean(value: Any) -> Any:
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(DATA_SHEET)
+    sheet.freeze_panes = "A2"
+    sheet.append([clean(neutralise_csv_cell(h)) for h in export.header])
+    texts = [None if c.kind in ("number", "integer") else _cell_functions([c], ".")[0] for c in export.columns]
+    n = 0
+    for batch in iter_rows(store, export):
+        for row in batch:
+            sheet.append([
+                (None if v is None or (isinstance(v, float) and math.isnan(v)) else v) if f is None else clean(f(v))
+                for f, v in zip(texts, row, strict=True)
+            ])
+        n += len(batch)
+    meta = book.create_sheet(META_SHEET)
+    meta.append(list(META_COLUMNS))
+    for key, value in metadata_rows(export, n):
+        meta.append([clean(neutralise_csv_cell(key)), clean(neutralise_csv_cell(value))])
+    book.save(out)
+    return n
+
+
+# --------------------------------------------------------------------------------------------------
+# The data page: observations of CBS areas, plus the regions
+# --------------------------------------------------------------------------------------------------
+OBSERVATION_COLUMNS = (
+    Column("indicator", "text", "code van de indicator in dit dashboard"),
+    Column("indicatornaam", "text", "naam van de indicator"),
+    Column("regio", "text", "alleen op niveau Regio: code van de regio (zoals in de link /twente), anders leeg"),
+    Column("gebiedscode", "text", "CBS-gebiedscode (NL01, LDxx, PVxx, CRxx, GMxxxx); bij een regio de COROP-gebieden "
+                                  "van de afbakening (CR01+CR02), leeg bij een beleidsafbakening"),
+    Column("gebied", "text", "naam van het gebied of de regio"),
+    Column("niveau", "text", "Nederland, Landsdeel, Provincie, COROP-gebied, Gemeente of Regio"),
+    Column("afbakening", "text", "alleen bij een regio: de gebruikte afbakening (de standaardafbakening van die regio)"),
+    Column("periode", "integer", "jaar"),
+    Column("waarde", "number", "de waarde, in de eenheid van de kolom eenheid"),
+    Column("eenheid", "text", "eenheid van de waarde"),
+    Column("brontabel", "text", "CBS-tabel (StatLine-id) of RMBW (Regionale Monitor Brede Welvaart)"),
+    Column("brontitel", "text", "titel van de CBS-tabel"),
+    Column("methode", "text", "CBS-cijfer (door CBS gepubliceerd) of afgeleid: hoe dit dashboard de waarde berekende"),
+    Column("dekking", "number", "bij afgeleide waarden: aandeel (0-1) van de bevolking of oppervlakte van de gemeenten "
+                                "(of COROP-gebieden) waarvoor CBS een waarde publiceert; leeg bij CBS-cijfers"),
+)
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _method_join(alias: str) -> tuple[str, list[str]]:
+    """A VALUES list method → Dutch description (``fmt.METHOD_NL``) to join on ``<alias>.method``."""
+    pairs = list(METHOD_NL.items())
+    values = ", ".join("(?, ?)" for _ in pairs)
+    sql = f"LEFT JOIN (VALUES {values}) AS m(method, methode) ON m.method = {alias}.method"
+    return sql, [x for pair in pairs for x in pair]
+
+
+def observations_export(
+    indicator_ids: Sequence[str],
+    levels: Sequence[str],
+    first_period: int,
+    last_period: int,
+    *,
+    codes: Sequence[str] | None = None,
+    region_ids: Sequence[str] | None = None,
+    info: dict[str, str] | None = None,
+    permalink: str = "",
+    selection: str = "",
+) -> Export:
+    """The data page's export: CBS areas of ``levels`` (optionally only ``codes``) and, with level ``RG``, the
+    regions (``region_ids``, default all but Nederland) in their default delineation from ``region_observations``."""
+    info = info or {}
+    parts: list[str] = []
+    params: list[Any] = []
+    level_case = "CASE o.region_level " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in LEVEL_NAMES.items()) + " END"
+    cbs_levels = [lv for lv in levels if lv != REGION_LEVEL]
+    if indicator_ids and cbs_levels:
+        join, join_params = _method_join("o")
+        sql = f"""
+            SELECT o.indicator_id AS indicator, i.name_nl AS indicatornaam, CAST(NULL AS VARCHAR) AS regio,
+                   o.region_code AS gebiedscode, r.name AS gebied, {level_case} AS niveau,
+                   CAST(NULL AS VARCHAR) AS afbakening, o.period AS periode, o.value AS waarde, i.unit AS eenheid,
+                   o.source_table AS brontabel, s.title AS brontitel, coalesce(m.methode, o.method) AS methode,
+                   o.coverage AS dekking, list_position(['NL', 'LD', 'PV', 'CR', 'GM'], o.region_level) AS _level_order
+            FROM observations o
+            JOIN indicators i USING (indicator_id)
+            JOIN regions r USING (region_code)
+            LEFT JOIN sources s ON s.source_table = o.source_table
+            {join}
+            WHERE o.indicator_id IN ({_marks(indicator_ids)}) AND o.region_level IN ({_marks(cbs_levels)})
+              AND o.period BETWEEN ? AND ?"""
+        params += [*join_params, *indicator_ids, *cbs_levels, int(first_period), int(last_period)]
+        if codes:
+            sql += f" AND o.region_code IN ({_marks(codes)})"
+            params += list(codes)
+        parts.append(sql)
+    if indicator_ids and REGION_LEVEL in levels:
+        join, join_params = _method_join("ro")
+        delin_case = "CASE ro.delineation " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DELINEATION_NAMES.items())
+        sql = f"""
+            SELECT ro.indicator_id AS indicator, i.name_nl AS indicatornaam, ro.region_id AS regio,
+                   CASE WHEN ro.delineation = 'corop' AND rd.corop_codes <> '' THEN replace(rd.corop_codes, ',', '+')
+                   END AS gebiedscode,
+                   d.name AS gebied, '{LEVEL_NAMES[REGION_LEVEL]}' AS niveau,
+                   {delin_case} ELSE ro.delineation END AS afbakening,
+                   ro.period AS periode, ro.value AS waarde, i.unit AS eenheid, ro.source_table AS brontabel,
+                   s.title AS brontitel, coalesce(m.methode, ro.method) AS methode, ro.coverage AS dekking,
+                   6 AS _level_order
+            FROM region_observations ro
+            JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
+            LEFT JOIN region_delineations rd ON rd.region_id = ro.region_id AND rd.delineation = ro.delineation
+            JOIN indicators i USING (indicator_id)
+            LEFT JOIN sources s ON s.source_table = ro.source_table
+            {join}
+            WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
+              AND ro.indicator_id IN ({_marks(indicator_ids)}) AND ro.period BETWEEN ? AND ?"""
+        params += [*join_params, *indicator_ids, int(first_period), int(last_period)]
+        if region_ids:
+            sql += f" AND ro.region_id IN ({_marks(region_ids)})"
+            params += list(region_ids)
+        parts.append(sql)
+    body = " UNION ALL ".join(parts) if parts else "SELECT " + ", ".join(
+        f"CAST(NULL AS {'DOUBLE' if c.kind == 'number' else 'INTEGER' if c.kind == 'integer' else 'VARCHAR'}) AS {c.name}"
+        for c in OBSERVATION_COLUMNS) + ", 0 AS _level_order WHERE false"
+    metadata = (
+        ("titel", "Brede Welvaart Regiodashboard: export van cijfers"),
+        ("bron", SOURCE),
+        ("licentie", LICENCE),
+        ("gegevens opgehaald", info.get("retrieved", "?")),
+        ("datastore gebouwd", f"{info.get('built_at', '?')} uit bron '{info.get('source', '?')}'"),
+        ("permalink", permalink),
+        ("selectie", selection),
+        ("methode", "CBS-cijfer: door CBS gepubliceerd. Afgeleid: door dit dashboard berekend uit gemeentecijfers "
+                    "(of COROP-cijfers) van CBS; de kolom methode zegt hoe, de kolom dekking voor welk deel."),
+        ("regio's", "niveau Regio: de tien regio's (SER Noord-Nederland, voetnoot 5), de voorbeeldregio's en "
+                    "Noord-Nederland, elk in hun standaardafbakening (kolom afbakening). Waar die afbakening precies "
+                    "één CBS-gebied is, is de waarde het CBS-cijfer; anders is ze afgeleid."),
+        *((f"methode: {nl}", f"in de kolom methode als '{nl}' (code {code})") for code, nl in METHOD_NL.items()),
+    )
+    return Export(
+        sql=body,
+        params=tuple(params),
+        columns=OBSERVATION_COLUMNS,
+        order_by="indicator, _level_order, gebiedscode, regio, periode",
+        metadata=metadata,
+        split_column="indicator",
+        split_values=tuple(sorted(set(indicator_ids))),
+    )

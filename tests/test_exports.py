@@ -1,0 +1,150 @@
+"""dashboard/exports.py against the session's store: every download read back with ``csv`` and ``openpyxl``.
+
+Header on row 1, every row the same width, Dutch columns, the regions (with the two unions of COROP areas)
+equal to ``region_observations``, metadata in the companion file and sheet, formula injection neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboard import exports
+from dashboard.components.fmt import METHOD_NL
+from data_loaders.store import Store
+
+REGIONS = ["noord-en-oost-groningen", "zuid-en-oost-drenthe", "zuid-limburg", "midden-limburg", "noord-limburg",
+           "zeeuws-vlaanderen", "kop-van-noord-holland", "achterhoek", "zuidoost-en-noord-fryslan", "twente",
+           "veenkolonien", "parkstad-limburg", "noord-nederland"]
+COLUMNS = ["indicator", "indicatornaam", "regio", "gebiedscode", "gebied", "niveau", "afbakening", "periode", "waarde",
+           "eenheid", "brontabel", "brontitel", "methode", "dekking"]
+INDICATORS = ["werkloosheid", "mediaan_inkomen", "levensverwachting", "afstand_huisartsenpraktijk", "bevolking"]
+
+
+@pytest.fixture(scope="module")
+def store(built_store: Path) -> Iterator[Store]:
+    opened = Store(built_store)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(scope="module")
+def export(store: Store) -> exports.Export:
+    return exports.observations_export(INDICATORS, ["NL", "PV", "CR", "RG"], 2010, 2024, info=store.info,
+                                       permalink="http://x/data?indicatoren=a", selection="test")
+
+
+def read_csv(store: Store, export: exports.Export, flavour: str) -> tuple[bytes, list[list[str]]]:
+    out = io.BytesIO()
+    exports.write_csv(store, export, out, flavour)
+    raw = out.getvalue()
+    text = raw.decode("utf-8-sig" if flavour == "excel" else "utf-8")
+    return raw, list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if flavour == "excel" else ","))
+
+
+def number(text: str, flavour: str) -> float:
+    return float(text.replace(",", ".") if flavour == "excel" else text)
+
+
+def region_values(store: Store) -> dict[tuple[str, str, int], float]:
+    rows = store.rows("""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value FROM region_observations ro
+                         JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
+                         WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
+                           AND ro.period BETWEEN 2010 AND 2024""")
+    return {(r, i, int(p)): v for r, i, p, v in rows if i in INDICATORS}
+
+
+@pytest.mark.parametrize("flavour", ["standard", "excel"])
+def test_csv_header_on_row_one_and_equal_widths(store: Store, export: exports.Export, flavour: str) -> None:
+    raw, rows = read_csv(store, export, flavour)
+    assert raw.startswith(b"\xef\xbb\xbf") == (flavour == "excel")
+    assert rows[0] == COLUMNS, "the header must be row 1 (no comment lines above it)"
+    assert len(rows) - 1 == exports.count_rows(store, export) > 1000
+    assert {len(r) for r in rows} == {len(COLUMNS)}
+    values = [r[COLUMNS.index("waarde")] for r in rows[1:] if r[COLUMNS.index("waarde")]]
+    assert all(("," in v or "." not in v) if flavour == "excel" else "," not in v for v in values)
+    assert {r[COLUMNS.index("niveau")] for r in rows[1:]} == {"Nederland", "Provincie", "COROP-gebied", "Regio"}
+    assert set(r[COLUMNS.index("methode")] for r in rows[1:]) <= set(METHOD_NL.values())
+
+
+@pytest.mark.parametrize("flavour", ["standard", "excel"])
+def test_regions_equal_region_observations(store: Store, export: exports.Export, flavour: str) -> None:
+    _, rows = read_csv(store, export, flavour)
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    got = {(r[col["regio"]], r[col["indicator"]], int(r[col["periode"]])): number(r[col["waarde"]], flavour)
+           for r in rows[1:] if r[col["niveau"]] == "Regio"}
+    expected = region_values(store)
+    assert got == expected, "region rows differ from region_observations (default delineation)"
+    assert {key[0] for key in got} == set(REGIONS), "every region (ten + voorbeeld + Noord-Nederland) has rows"
+    region_rows = [r for r in rows[1:] if r[col["niveau"]] == "Regio"]
+    unions = {r[col["regio"]]: r[col["gebiedscode"]] for r in region_rows}
+    assert unions["noord-en-oost-groningen"] == "CR01+CR02" and unions["zuidoost-en-noord-fryslan"] == "CR04+CR06"
+    assert all(r[col["afbakening"]] for r in region_rows)
+    derived = [r for r in region_rows if r[col["methode"]] != "CBS-cijfer"]
+    assert derived and all(r[col["methode"]].startswith("afgeleid: ") and r[col["dekking"]] for r in derived)
+    assert all(not r[col["dekking"]] for r in rows[1:] if r[col["methode"]] == "CBS-cijfer")
+
+
+def test_xlsx_data_and_source_sheet(store: Store, export: exports.Export) -> None:
+    out = io.BytesIO()
+    n = exports.write_xlsx(store, export, out)
+    book = load_workbook(io.BytesIO(out.getvalue()))  # not read_only: that mode drops empty trailing cells
+    assert book.sheetnames == [exports.DATA_SHEET, exports.META_SHEET]
+    rows = list(book[exports.DATA_SHEET].iter_rows(values_only=True))
+    assert list(rows[0]) == COLUMNS and len(rows) - 1 == n == exports.count_rows(store, export)
+    assert {len(r) for r in rows} == {len(COLUMNS)}
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    got = {(r[col["regio"]], r[col["indicator"]], int(r[col["periode"]])): r[col["waarde"]]
+           for r in rows[1:] if r[col["niveau"]] == "Regio"}
+    expected = region_values(store)
+    assert got.keys() == expected.keys()
+    assert got == pytest.approx(expected, rel=1e-14), "xlsx keeps 15 significant digits, as Excel does"
+    assert all(isinstance(r[col["waarde"]], float | int) for r in rows[1:])
+    meta = dict(list(book[exports.META_SHEET].iter_rows(values_only=True))[1:])
+    assert "CC BY 4.0" in meta["licentie"] and meta["permalink"] == "http://x/data?indicatoren=a"
+    assert meta["gegevens opgehaald"] == store.info["retrieved"] and meta["rijen"].startswith(str(n))
+    assert "kolom dekking" in meta
+
+
+def test_metadata_companion_csv(store: Store, export: exports.Export) -> None:
+    out = io.BytesIO()
+    exports.write_metadata_csv(export, out, "standard", 12)
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8"))))
+    assert rows[0] == ["onderdeel", "toelichting"] and {len(r) for r in rows} == {2}
+    meta = dict(rows[1:])
+    for key in ("bron", "licentie", "gegevens opgehaald", "permalink", "methode", "kolom waarde"):
+        assert meta.get(key), key
+    assert meta["rijen"].startswith("12 ")
+
+
+def test_generic_export_neutralises_formulas(store: Store) -> None:
+    """Any query can be exported (the claims export reuses this); text that looks like a formula stays text."""
+    spec = exports.Export(
+        sql="SELECT * FROM (VALUES ('=HYPERLINK(1)', -1.5, 1), ('＝1+1', 2.0, 2), ('\u200b@SUM(A1)', NULL, 3)) "
+            "AS t(tekst, getal, volgorde)",
+        params=(), order_by="volgorde", metadata=(("titel", "test"),),
+        columns=(exports.Column("tekst", "text", "t"), exports.Column("getal", "number", "g"),
+                 exports.Column("volgorde", "integer", "v")))
+    _, rows = read_csv(store, spec, "excel")
+    assert rows == [["tekst", "getal", "volgorde"], ["'=HYPERLINK(1)", "-1,5", "1"], ["'＝1+1", "2,0", "2"],
+                    ["'\u200b@SUM(A1)", "", "3"]]
+    out = io.BytesIO()
+    exports.write_xlsx(store, spec, out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))[exports.DATA_SHEET]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=")
+    assert sheet["B2"].value == -1.5 and sheet["B4"].value is None
+
+
+def test_rows_are_streamed_in_bounded_batches(store: Store) -> None:
+    everything = exports.observations_export(list(store.indicators["indicator_id"]), ["NL", "LD", "PV", "CR", "GM", "RG"],
+                                             1990, 2030)
+    sizes = [len(batch) for batch in exports.iter_rows(store, everything)]
+    assert max(sizes) <= exports.BATCH_ROWS and sum(sizes) == exports.count_rows(store, everything) > 300_000
+    assert len(exports.preview(store, everything)) == exports.PREVIEW_ROWS
