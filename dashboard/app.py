@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import common, data  # noqa: E402
+from dashboard import common, data, document  # noqa: E402
 from dashboard.safety import inert_text  # noqa: E402
 from dashboard.views import claims, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
@@ -22,6 +22,7 @@ from data_loaders.store import StoreUnavailable  # noqa: E402
 st.set_page_config(page_title="Brede Welvaart Regiodashboard", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"), layout="wide")
 
 _ONE_SEGMENT = re.compile(r"[^/\s]{1,200}")
+HOME = "nederland"  # URL path of the default page (served at /, but /nederland is it too)
 
 
 def requested_page() -> str:
@@ -57,9 +58,14 @@ def _not_found_page(name: str, home: Any) -> Any:
 
 
 def main() -> None:
-    """Build the navigation and run the selected page; a store that fails gives a Dutch notice, not a traceback."""
+    """Build the navigation and run the selected page; a store that fails gives a Dutch notice, not a traceback.
+
+    Every run, whatever the page (also the not-found and store-missing pages), first mounts the Dutch document
+    helper; the navigation is the app's own (:func:`dashboard.document.navigation`), not Streamlit's.
+    """
+    document.mount(home=HOME)
     store, _ = data.store_or_none()
-    home = st.Page(nederland.render, title="Nederland", icon=":material/map:", url_path="nederland", default=True)
+    home = st.Page(nederland.render, title="Nederland", icon=":material/map:", url_path=HOME, default=True)
     overview = [
         home,
         st.Page(vergelijk.render, title="Vergelijk", icon=":material/compare_arrows:", url_path="vergelijk"),
@@ -79,11 +85,13 @@ def main() -> None:
         context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
         regio.register_pages(tien + voorbeeld + context, overview)
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
-    known = {p.url_path for group in pages.values() for p in group}
+    known = {p.url_path for group in pages.values() for p in group} | {HOME}  # the default page's url_path is ''
     wanted = requested_page()
     if wanted and wanted not in known and _ONE_SEGMENT.fullmatch(wanted):
         pages["Overzicht"] = [*overview, _not_found_page(wanted, home)]
-    nav = st.navigation({section: group for section, group in pages.items() if group})
+    sections = {section: group for section, group in pages.items() if group}
+    nav = st.navigation(sections, position="hidden")
+    document.navigation(sections)
     try:
         nav.run()
     except StoreUnavailable as err:  # the file broke (or was cut off) after it was opened

@@ -24,7 +24,7 @@ from tests.e2e.harness import (
 pytestmark = pytest.mark.browser
 
 NOTICE = "De gegevens zijn op dit moment niet beschikbaar."
-NAV_LINKS = '[data-testid="stSidebarNav"] a'
+NAV_LINKS = ".st-key-bw_nav a"  # the app's own navigation (dashboard/document.py)
 ALERT = '[data-testid="stAlert"]'
 WORD_JOINER = "\u2060"
 
@@ -64,6 +64,7 @@ def test_damaged_store_gives_dutch_notice_with_navigation(browser_context: Any,
         assert "This app has encountered an error" not in text
         assert str(store.parent) not in text and ".duckdb" not in text and "data_loaders build" not in text
         assert page.locator(NAV_LINKS).count() >= 5, "the navigation must stay"
+        assert page.evaluate("document.documentElement.lang") == "nl"
         assert watch.all_problems() == []
     finally:
         page.close()
@@ -106,6 +107,7 @@ def test_unknown_page_is_dutch_with_a_way_back(browser_context: Any, dashboard_s
         assert page.get_by_role("dialog").count() == 0
         assert "/bestaat-niet" in main_text(page)
         assert page.locator(NAV_LINKS).count() >= 5
+        assert page.evaluate("document.documentElement.lang") == "nl"
         page.get_by_role("link", name="Naar de startpagina (Nederland)").click()
         page.wait_for_selector(MAP_SVG, state="visible")
         assert page.locator("h1").first.inner_text().strip() == "Brede welvaart in Nederland"
