@@ -12,6 +12,7 @@ import pandas as pd
 REGION, NL_COLOUR, PROVINCE, OTHER = "#08519c", "#a6470a", "#4d4d4d", "#9e9e9e"
 DUTCH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 AXIS = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"}
+LEGEND = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"}
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
@@ -36,12 +37,15 @@ def show(chart_spec: dict | None, alt_text: str, key: str | None = None) -> None
     st.vega_lite_chart(spec=chart_spec, width="stretch", alt=alt_text, key=key)
 
 
-def dutch(chart: alt.Chart | alt.LayerChart | alt.VConcatChart) -> alt.Chart:
-    """Dutch number format, readable dark axis text, and 'fit-x' sizing: the width follows the container while
-    ``height`` stays the plotting area (Streamlit's default 'fit' would squeeze axes and titles into it)."""
+def dutch(chart: alt.Chart | alt.LayerChart | alt.VConcatChart, **legend: object) -> alt.Chart:
+    """Dutch number format, dark axis and legend text (17:1 on white; ``legend``: further legend settings such as
+    ``orient``, which must go here: a second ``configure_legend`` would drop the colours), no English ARIA
+    descriptions from Vega (the chart's name is its Dutch ``alt`` text, and a table gives the numbers), and 'fit-x'
+    sizing: the width follows the container while ``height`` stays the plotting area (Streamlit's default 'fit'
+    would squeeze axes and titles into it)."""
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return chart.configure(locale={"number": DUTCH_FORMAT}).configure_axis(**AXIS).configure_legend(
-        labelFontSize=13, titleFontSize=13, labelColor="#1a1a1a", titleColor="#1a1a1a").configure_view(stroke=None)
+    return chart.configure(locale={"number": DUTCH_FORMAT}, aria=False).configure_axis(**AXIS).configure_legend(
+        **LEGEND, **legend).configure_mark(aria=False).configure_view(stroke=None)
 
 
 def strip(corop: pd.DataFrame, region_name: str, region_value: float | None, nl_value: float | None,
@@ -87,8 +91,8 @@ def trends(series: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
                      alt.Tooltip("value:Q", title="waarde", format=",.1f")],
         ).properties(title=alt.TitleParams(titles.get(iid, iid), fontSize=14, anchor="start", color="#1a1a1a"),
                      height=170, width="container"))
-    return dutch(alt.vconcat(*charts, spacing=18).resolve_scale(color="shared", strokeDash="shared")
-                  ).configure_legend(orient="top", direction="horizontal", labelLimit=300)
+    return dutch(alt.vconcat(*charts, spacing=18).resolve_scale(color="shared", strokeDash="shared"),
+                 orient="top", direction="horizontal", labelLimit=300)
 
 
 def facilities(frame: pd.DataFrame) -> alt.Chart:
@@ -109,4 +113,4 @@ def facilities(frame: pd.DataFrame) -> alt.Chart:
         shape=alt.Shape("soort:N", title=None, scale=alt.Scale(domain=kinds, range=["circle", "circle", "diamond"])),
         tooltip=[alt.Tooltip("Voorziening:N"), alt.Tooltip("soort:N", title="reeks"), alt.Tooltip("jaar:O"),
                  alt.Tooltip("km:Q", format=",.2f")],
-    ).properties(height=28 * len(frame) + 30)).configure_legend(orient="bottom")
+    ).properties(height=28 * len(frame) + 30), orient="bottom")

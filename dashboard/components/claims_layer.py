@@ -60,9 +60,13 @@ def region_names() -> dict[str, str]:
 
 
 def verdict_badge(label: str, verdict_nl: str | None = None) -> str:
-    """Markdown badge with icon and colour for a verdict label ('deels ondersteund (3 van 5)')."""
-    icon, colour = VERDICT_STYLE.get(label, (":material/help:", "gray"))
-    return f":{colour}[{icon} {safe_text(verdict_nl or label)}]"
+    """Markdown for a verdict label in its colour ('deels ondersteund (3 van 5)'); the words carry the meaning.
+
+    No icon: Streamlit names a Markdown icon in English for screen readers ('check_circle icon'). The colours are the
+    theme's text colours (``.streamlit/config.toml``), each at least 5.2:1 on white.
+    """
+    _, colour = VERDICT_STYLE.get(label, (":material/help:", "gray"))
+    return f":{colour}[{safe_text(verdict_nl or label)}]"
 
 
 def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = None, large: bool = False,

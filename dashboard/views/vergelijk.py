@@ -110,7 +110,7 @@ def comparison_chart(table: pd.DataFrame, keys: list[str], labels: dict[str, str
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#333333").encode(x="x:Q")
     height = max(120, 14 * max(1, len(order)) * len(table) + 40)
-    return dutch((bars + zero).properties(height=height)).configure_legend(orient="top", labelLimit=300)
+    return dutch((bars + zero).properties(height=height), orient="top", labelLimit=300)
 
 
 def render() -> None:
@@ -126,12 +126,12 @@ def render() -> None:
     chosen = params.limited(params.choices("gebieden", list(options), DEFAULT, "gebieden"), MAX_AREAS, "gebieden")
     theme = params.choice("thema", theme_ids, "gezondheid", "thema")
     with st.sidebar:
-        st.subheader("Vergelijking")
+        st.header("Vergelijking", anchor=False)
         chosen = st.multiselect(f"Gebieden (1–{MAX_AREAS}; Nederland staat er altijd bij)", list(options), default=chosen,
                                 format_func=options.get, key="cmp_areas", placeholder="Kies gebieden")
         theme = st.selectbox("Thema", theme_ids, index=theme_ids.index(theme),
                              format_func=dict(zip(themes["theme"], themes["theme_name"], strict=True)).get,
-                             key="cmp_theme")
+                             key="cmp_theme", placeholder="Kies een thema")
         twins = st.toggle("Ook indicatoren uit een tweede bron", value=params.flag("tweede_bron"), key="cmp_twins")
     if len(chosen) > MAX_AREAS:
         params.messages.append(f"Hoogstens {MAX_AREAS} gebieden tegelijk; de eerste {MAX_AREAS} worden getoond.")
