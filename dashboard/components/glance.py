@@ -49,6 +49,8 @@ CSS = f"""
 .bw-bar {{ display: flex; height: .55rem; border-radius: .2rem; overflow: hidden; margin: .3rem 0; background: #e6e6e6; }}
 .bw-bar span {{ display: block; height: 100%; }}
 .bw-tile .l {{ font-size: .85rem; }}
+.bw-sr {{ position: absolute !important; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;
+  clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0; }}
 table.bw-prof {{ width: 100%; border-collapse: collapse; font-size: .9rem; color: #1a1a1a; }}
 table.bw-prof th, table.bw-prof td {{ padding: .28rem .4rem; border-bottom: 1px solid #e1e3e6; text-align: left;
   vertical-align: middle; }}
@@ -64,6 +66,14 @@ table.bw-prof td.num {{ text-align: right; white-space: nowrap; }}
 
 def _esc(text: Any) -> str:
     return html.escape("" if text is None else str(text))
+
+
+def _arrowed(text: str) -> str:
+    """Escaped text whose leading arrow (▲ ▼ ●) is hidden from screen readers: the words carry the meaning."""
+    head, _, rest = text.partition(" ")
+    if head in ARROWS.values() and rest:
+        return f"<span aria-hidden='true'>{head}</span> {_esc(rest)}"
+    return _esc(text)
 
 
 def _valid(value: Any) -> bool:
@@ -100,8 +110,8 @@ def kpi_card(row: dict[str, Any]) -> str:
         f"<div class='v'>{_esc(with_unit(row['value'], unit))}</div>"
         f"<div class='c'>NL {_esc(with_unit(row['nl_value'], unit))} · verschil {_esc(fmt_signed(row['diff']))}"
         f"{_esc(rank)}</div>"
-        + (f"<div class='c'><b>{ARROWS[t]} {_esc(niveau)}</b></div>" if niveau else "")
-        + (f"<div class='k {cls}'>{_esc(gap)}</div>" if gap else "")
+        + (f"<div class='c'><b>{_arrowed(f'{ARROWS[t]} {niveau}')}</b></div>" if niveau else "")
+        + (f"<div class='k {cls}'>{_arrowed(gap)}</div>" if gap else "")
         + f"<div class='s'>{_esc(unit)} · {_esc(src)}</div></div>"
     )
 
@@ -122,21 +132,18 @@ def theme_tiles(overview: pd.DataFrame) -> str:
             f"<span style='width:{100 * k / n:.1f}%;background:{colour}'></span>"
             for k, colour in ((r.n_beter, GREEN), (r.n_gelijk, "#9e9e9e"), (r.n_slechter, ORANGE)) if k
         )
-        gaps = []
-        if r.n_kloof_gunstig:
-            gaps.append(f"<span class='bw-better'>▲ {r.n_kloof_gunstig}</span>")
-        if r.n_kloof_ongunstig:
-            gaps.append(f"<span class='bw-worse'>▼ {r.n_kloof_ongunstig}</span>")
-        if r.n_kloof_stabiel:
-            gaps.append(f"<span class='bw-neutral'>● {r.n_kloof_stabiel}</span>")
-        label = (f"{r.theme_name}: {r.n_beter} beter, {r.n_gelijk} gelijk, {r.n_slechter} slechter dan Nederland; "
-                 f"kloof {r.n_kloof_gunstig} gunstig, {r.n_kloof_ongunstig} ongunstig, {r.n_kloof_stabiel} stabiel")
+        gaps = [f"<span class='{cls}'><span aria-hidden='true'>{arrow}</span> {k}<span class='bw-sr'> {word},</span></span>"
+                for k, cls, arrow, word in ((r.n_kloof_gunstig, "bw-better", "▲", "gunstig"),
+                                            (r.n_kloof_ongunstig, "bw-worse", "▼", "ongunstig"),
+                                            (r.n_kloof_stabiel, "bw-neutral", "●", "stabiel")) if k]
+        # The visible text is the link's name (no aria-label that would differ from it, WCAG 2.5.3); the arrows
+        # are hidden from screen readers, which hear the words instead.
         tiles.append(
-            f"<a class='bw-tile' href='#thema-{_esc(r.theme)}' aria-label='{_esc(label)}' title='{_esc(label)}'>"
+            f"<a class='bw-tile' href='#thema-{_esc(r.theme)}'>"
             f"<div class='n'>{_esc(r.theme_name)}</div>"
             f"<div class='bw-bar' aria-hidden='true'>{bar}</div>"
             f"<div class='l'><span class='bw-better'>{r.n_beter} beter</span> · {r.n_gelijk} gelijk · "
-            f"<span class='bw-worse'>{r.n_slechter} slechter</span></div>"
+            f"<span class='bw-worse'>{r.n_slechter} slechter</span><span class='bw-sr'> dan Nederland;</span></div>"
             f"<div class='g'>kloof: {' '.join(gaps) if gaps else '–'}</div></a>"
         )
     return "<div class='bw-tiles'>" + "".join(tiles) + "</div>"
@@ -172,7 +179,7 @@ def profile_table(profile: pd.DataFrame, anchors: bool = True) -> str:
                 f"<td class='num'>{_esc(with_unit(r['nl_value'], r['unit']))}</td>"
                 f"<td>{_zbar(r['z'], r.get('niveau'))}</td>"
                 f"<td class='{ {'better': 'bw-better', 'worse': 'bw-worse'}.get(t, 'bw-neutral') }'>"
-                f"{ARROWS[t]} {_esc(verdict)}</td><td class='{cls}'>{_esc(gap)}</td></tr>"
+                f"{_arrowed(f'{ARROWS[t]} {verdict}')}</td><td class='{cls}'>{_arrowed(gap)}</td></tr>"
             )
     return head + "".join(rows) + "</tbody></table>"
 

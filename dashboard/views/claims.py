@@ -38,7 +38,7 @@ def render() -> None:
     kinds = sorted({c.kind for c in claims})
     defs = data.region_defs()
     with st.sidebar:
-        st.subheader("Filter")
+        st.header("Filter", anchor=False)
         sel_docs = st.multiselect("Document", doc_files, default=params.choices("document", doc_files, [], "document"),
                                   format_func=lambda f: docs[f].title, key="cl_doc",
                                   placeholder="Alle documenten")

@@ -93,7 +93,7 @@ def render() -> None:
     with c2:
         region_id = st.selectbox("Alleen regio (optioneel)", [None, *region_ids], index=([None, *region_ids].index(region_id)),
                                  format_func=lambda r: "— heel Nederland —" if r is None else data.region_defs()[r].name,
-                                 key="dl_region")
+                                 key="dl_region", placeholder="Kies een regio")
     all_periods = sorted({p for i in ids for p in data.periods(i)}) or [2022]
     first = params.integer("van", all_periods, all_periods[0], "beginjaar")
     last = params.integer("tot", all_periods, all_periods[-1], "eindjaar")

@@ -60,10 +60,10 @@ def render() -> None:
     indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator")
 
     with st.sidebar:
-        st.subheader("Weergave")
+        st.header("Weergave", anchor=False)
         indicator_id = st.selectbox(
             "Indicator", options, index=options.index(indicator_id), format_func=common.indicator_label,
-            key="nl_indicator",
+            key="nl_indicator", placeholder="Kies een indicator",
         )
         available_levels = [lv for lv in level_codes if data.periods(indicator_id, lv)]
         if level not in available_levels:
@@ -104,7 +104,8 @@ def render() -> None:
         only = st.selectbox("Ranglijst alleen voor", [None, *region_ids],
                             index=[None, *region_ids].index(only),
                             format_func=lambda r: "heel Nederland" if r is None else data.region_defs()[r].name,
-                            key="nl_rank_region", help="Toon in de ranglijst alleen de gebieden van één regio; "
+                            key="nl_rank_region", placeholder="Kies een regio",
+                            help="Toon in de ranglijst alleen de gebieden van één regio; "
                             "de positie blijft die onder alle gebieden van het niveau.")
         set_params(regio=only)
         table = ranking_table(frame, cat["unit"], _codes_in(only, level) if only else None)

@@ -254,7 +254,7 @@ def render(region_id: str) -> None:
     st.caption(" · ".join(badges[g] for g in region.groups if g in badges))
     gm_options = common.indicator_options("GM")
     with st.sidebar:
-        st.subheader("Weergave")
+        st.header("Weergave", anchor=False)
         if len(region.delineations) > 1:
             delineation = st.radio(
                 "Afbakening", list(region.delineations), index=list(region.delineations).index(delineation),
@@ -262,7 +262,8 @@ def render(region_id: str) -> None:
             )
         map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator")
         map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
-                                     format_func=common.indicator_label, key=f"map_ind_{region_id}")
+                                     format_func=common.indicator_label, key=f"map_ind_{region_id}",
+                                     placeholder="Kies een indicator")
         show_claims = st.toggle("Claims op de kaart", value=True, key=f"claims_{region_id}")
         if st.button("Presentatiemodus", icon=":material/slideshow:", width="stretch"):
             st.query_params["presentatie"] = "1"
@@ -522,7 +523,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
         if st.button("volgende regio ▶", key="next"):
             _go(_neighbour(region_id, +1))
     with title_col:
-        st.markdown(f"<div class='bw-title'>{html.escape(region.name)}</div>"
+        st.markdown(f"<div class='bw-title' role='heading' aria-level='1'>{html.escape(region.name)}</div>"
                     f"<div class='bw-sub'>Brede welvaart vergeleken met Nederland · "
                     f"{html.escape(data.DELINEATION_NAMES.get(delineation, delineation))}</div>",
                     unsafe_allow_html=True)
@@ -534,15 +535,15 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     themes = params.get("weergave") == "themas"
     with fig_col:
         if themes:
-            st.markdown("<div class='bw-h2' style='margin-top:0'>Per thema: aantal indicatoren beter · gelijk · "
-                        "slechter dan NL</div>", unsafe_allow_html=True)
+            st.markdown("<div class='bw-h2' role='heading' aria-level='2' style='margin-top:0'>Per thema: aantal "
+                        "indicatoren beter · gelijk · slechter dan NL</div>", unsafe_allow_html=True)
             st.markdown(_presentation_themes(region_id, delineation), unsafe_allow_html=True)
         else:
             rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
                     if pd.notna(r.get("value"))]
             st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
                         unsafe_allow_html=True)
-            st.markdown("<div class='bw-h2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
+            st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
     with note_col:
