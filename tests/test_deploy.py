@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.e2e.harness import AXE_INSTALL
+
 REPO = Path(__file__).resolve().parent.parent
 DEPLOY = REPO / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
@@ -280,6 +282,7 @@ def test_readme_commands_install_the_right_files() -> None:
     assert run.group(1).rstrip().endswith("python -m dashboard")
     assert "-r requirements-dev.txt" in test.group(1) and "--durations=15" in test.group(1)
     assert "chromium" in test.group(1) and "nginx-light" in test.group(1)
+    assert AXE_INSTALL in test.group(1), "the test command installs axe-core for the accessibility tests"
 
 
 # ---------------------------------------------------------------------------------------------- compose

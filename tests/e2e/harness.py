@@ -29,6 +29,11 @@ WEBGL_ARGS = [
     "--disable-background-networking",
 ]
 HOST = "127.0.0.1"
+# axe-core for the accessibility tests: installed by the README's test command (npm, into a git-ignored folder).
+AXE_VERSION = "4.14.1"
+AXE_PREFIX = ".cache/npm"
+AXE_INSTALL = f"npm install --no-save --no-audit --no-fund --prefix {AXE_PREFIX} axe-core@{AXE_VERSION}"
+AXE_JS = REPO_ROOT / AXE_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 PROBES = ("/_stcore/health", "/_stcore/host-config")
 
 TEN_REGIONS = [
