@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -55,6 +56,15 @@ def indicator_options(level: str | None = None) -> list[str]:
     order = list(dict.fromkeys(data.indicators()["theme"]))
     cat = cat.assign(_t=cat["theme"].map(order.index)).sort_values(["_t", "name_nl"])
     return cat.index.tolist()
+
+
+def without_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for ``st.dataframe`` whose empty text cells are empty: Streamlit shows a missing value as 'None'."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and out[column].isna().any():
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out
 
 
 def direction_nl(direction: str) -> str:

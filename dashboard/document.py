@@ -235,6 +235,13 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="button"]:fo
 [data-testid="stRadio"] input:focus-visible {{ outline: none !important; }}
 [data-testid="stSidebar"] a:focus-visible, [data-testid="stSidebar"] button:focus-visible,
 [data-testid="stExpander"] summary:focus-visible {{ outline-offset: -3px !important; }}
+/* The sidebar's collapse button: Streamlit shows it only on mouse-over, so the keyboard could not reach it. */
+[data-testid="stSidebarCollapseButton"] {{ visibility: visible !important; }}
+/* A collapsed sidebar is moved off-screen but stays focusable; hide it so Tab does not vanish into it. */
+[data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"] {{ visibility: hidden; }}
+/* A switch that is off: its track at 3.2:1 (WCAG 1.4.11; Streamlit's light grey is 1.6:1). */
+[data-testid="stCheckbox"]:not([data-selected="true"]) label:has(input[role="switch"]) > span + div {{
+  background-color: #8a8a8a !important; }}
 h1 a:focus-visible, h2 a:focus-visible, h3 a:focus-visible {{ opacity: 1 !important; visibility: visible !important; }}
 /* Text: Streamlit fades captions and quotes with opacity .6 (3.88:1); solid colours instead (8.4:1, 12.6:1). */
 [data-testid="stCaptionContainer"] {{ color: #4d4d4d; opacity: 1 !important; }}

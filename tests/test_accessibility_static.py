@@ -88,3 +88,13 @@ def test_ui_strings_are_dutch_and_patterns_compile() -> None:
         hits = [(re.sub(r"\$(\d)", r"\\\1", out), pattern) for pattern, out in data["patterns"] if re.fullmatch(pattern, english)]
         assert hits, english
         assert re.sub(hits[0][1], hits[0][0], english) == dutch
+
+
+def test_statement_names_standard_tests_exceptions_and_contact() -> None:
+    from dashboard.views.over import ACCESSIBILITY_MD
+    from tests.e2e.harness import AXE_VERSION
+
+    for needed in ("EN 301 549", "WCAG) 2.1", "niveau A en AA", f"axe-core {AXE_VERSION}", "Chromium", "1 december 2026",
+                   "toetsenbord", "issues/15726", "issues/1353", "issuetracker"):
+        assert needed in ACCESSIBILITY_MD, needed
+    assert "@" not in ACCESSIBILITY_MD, "no e-mail address: the product team is reached through the issue tracker"

@@ -114,7 +114,9 @@ def render() -> None:
     store = data.get_store()
     n_rows = exports.count_rows(store, export)
     st.markdown(f"**{n_rows:,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
-    st.dataframe(exports.preview(store, export), hide_index=True, width="stretch", height=360)
+    numbers = {c: st.column_config.NumberColumn(c, format="localized") for c in ("waarde", "dekking")}  # 1,5 in NL
+    st.dataframe(common.without_none(exports.preview(store, export)), hide_index=True, width="stretch", height=360,
+                 column_config=numbers)
     if n_rows > exports.PREVIEW_ROWS:
         st.caption(f"Voorbeeld: de eerste {exports.PREVIEW_ROWS} rijen; de downloads bevatten alle rijen.")
     d1, d2, d3, d4 = st.columns(4)

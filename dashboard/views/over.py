@@ -1,4 +1,4 @@
-"""Over: sources, methods, verdict rule, region definitions and licence."""
+"""Over: sources, methods, verdict rule, region definitions, licence and the accessibility statement."""
 
 from __future__ import annotations
 
@@ -41,6 +41,67 @@ lijst als niet toetsbaar).
 """
 
 
+AGGREGATION_NL = {"weighted_mean": "bevolkingsgewogen gemiddelde", "median_approx": "benadering van de mediaan",
+                  "area_weighted_mean": "oppervlaktegewogen gemiddelde", "sum": "som", "none": "niet (alleen CBS-cijfers)"}
+
+# The accessibility statement (Toegankelijkheidsverklaring). The test facts (axe-core version, browser, date) are
+# those of tests/e2e/test_accessibility.py, which runs the same checks in every test run.
+ACCESSIBILITY_MD = """
+**Standaard.** Dit dashboard is gemaakt om te voldoen aan de Europese norm EN 301 549, die voor websites en
+webapplicaties de Web Content Accessibility Guidelines (WCAG) 2.1 op niveau A en AA volgt: de eis voor websites van
+Nederlandse overheden (Besluit digitale toegankelijkheid overheid). Dit is een eigen beoordeling door het
+productteam, geen onderzoek door een onafhankelijke partij. Status: **voldoet gedeeltelijk**; de uitzonderingen
+hieronder zitten in Streamlit, het raamwerk waarmee het dashboard gebouwd is.
+
+**Hoe getest** (1 december 2026):
+
+- *Automatisch:* axe-core 4.14.1 met alle regels voor WCAG 2.0 en 2.1, niveau A en AA, in Chromium 156 (Debian 12,
+  zonder beeldscherm, via Playwright), op Nederland (`/`), een regiopagina (`/twente`, alle uitklapblokken open), de
+  presentatiemodus, Vergelijk, Claims, Data downloaden en Over, steeds met de hele pagina in beeld. Uitkomst: geen
+  ernstige of kritieke bevindingen. Dezelfde toets draait bij elke testronde mee.
+- *Alleen het toetsenbord:* een regiopagina doorlopen met Tab, Shift+Tab, Enter, spatie en de pijltjestoetsen.
+  Elke link, knop, tegel, keuzelijst, schakelaar en uitklapblok krijgt een zichtbare focusrand (donkerblauw, 3 px,
+  contrast minstens 3:1), en na het laatste element komt de focus weer bovenaan: geen toetsenbordval. Op een kaart
+  lopen de pijltjestoetsen de gebieden langs.
+- *Verder gecontroleerd:* de paginataal (Nederlands, ook na het wisselen van pagina), één hoofdkop per pagina en
+  geen overgeslagen kopniveaus, een tekstalternatief bij elke grafiek en kaart (een beschrijving, en een tabel met
+  dezelfde cijfers), contrast van tekst minstens 4,5:1 (ook in grafieken en kaarten) en van randen van
+  bedieningselementen minstens 3:1.
+- *Niet getest:* met schermlezers (NVDA, JAWS, VoiceOver), met spraakbesturing, en op telefoons en tablets.
+
+**Bekende uitzonderingen:**
+
+1. *Paginataal bij het laden.* Streamlit levert de pagina met `lang="en"`
+   ([streamlit/streamlit#15726](https://github.com/streamlit/streamlit/issues/15726)). Het dashboard zet de taal op
+   Nederlands zodra de pagina geladen is; in het korte moment daarvoor is die Engels, en als JavaScript uitstaat
+   toont Streamlit alleen de Engelse melding *You need to enable JavaScript to run this app.*
+2. *Engelse teksten van Streamlit.* Streamlit kent geen vertalingen van zijn eigen teksten
+   ([streamlit/streamlit#1353](https://github.com/streamlit/streamlit/issues/1353),
+   [#10380](https://github.com/streamlit/streamlit/issues/10380)). Het dashboard vervangt de bekende Engelse
+   teksten (knoppen en hulpteksten bij tabellen en grafieken, de zijbalk, keuzelijsten en hun meldingen voor
+   schermlezers) door Nederlandse zodra ze verschijnen. Engels blijven de meldingen van Streamlit bij een verbroken
+   verbinding of een onverwachte fout.
+3. *Tabellen.* Streamlit tekent tabellen (zoals de ranglijst) op een canvas, met een onzichtbare kopie voor
+   hulpsoftware. Met Tab gaat de focus eerst langs de cellen van een rij voordat hij de tabel verlaat.
+
+**Contact.** Loopt u tegen een probleem aan met de toegankelijkheid van dit dashboard, of heeft u informatie in een
+andere vorm nodig? Meld het bij het productteam via de issuetracker van de repository van dit dashboard, met de link
+naar de pagina en wat er misging.
+"""
+
+
+def catalogue_table() -> pd.DataFrame:
+    """The indicator catalogue with Dutch column names and values (the codes stay where they are identifiers)."""
+    cat = data.indicators()
+    return pd.DataFrame({
+        "Indicator": cat["indicator_id"], "Naam": cat["name_nl"], "Thema": cat["theme_name"], "Eenheid": cat["unit"],
+        "Richting": cat["direction"].map(common.direction_nl), "Brontabel": cat["source_table"],
+        "Maat (CBS-code)": cat["measure"], "Periode": cat["period_type"], "Niveaus in de catalogus": cat["levels"],
+        "Niveaus in de datastore": cat["levels_in_store"],
+        "Aggregatie": cat["aggregation"].map(lambda a: AGGREGATION_NL.get(a, a)), "Kanttekening": cat["uncertain"],
+    })
+
+
 def _rules_md() -> str:
     """The Dutch paragraphs of the comparison rules, straight from the pipeline's rule module."""
     from seeds.rules import RULES_NL
@@ -64,7 +125,9 @@ def render() -> None:
     shown = sources.rename(columns={"source_table": "Tabel", "title": "Titel", "file": "Bestand", "levels": "Niveaus",
                                     "period_type": "Periode", "first_period": "Van", "last_period": "Tot",
                                     "n_observations": "Waarnemingen", "note": "Toelichting"})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    for column in ("Van", "Tot"):  # a table without periods (the area lists) has none
+        shown[column] = [("–" if pd.isna(v) else str(int(v))) for v in shown[column]]
+    st.dataframe(common.without_none(shown), hide_index=True, width="stretch")
     info = data.build_info()
     st.caption(f"Store gebouwd {info.get('built_at')} uit bron ‘{info.get('source')}’ ({info.get('data_dir')}).")
     st.header("Methoden")
@@ -90,12 +153,12 @@ def render() -> None:
             })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.header("Indicatorcatalogus")
-    cat = data.indicators()[["indicator_id", "name_nl", "theme_name", "unit", "direction", "source_table", "measure",
-                             "period_type", "levels", "levels_in_store", "aggregation", "uncertain"]]
-    st.dataframe(cat, hide_index=True, width="stretch")
+    st.dataframe(common.without_none(catalogue_table()), hide_index=True, width="stretch")
     st.header("Licentie")
     st.markdown("Cijfers: CBS, open data onder [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl) — "
                 "*Bron: CBS*. Grenzen: CBS/PDOK-gebiedsindelingen 2024 (gegeneraliseerd, via cartomap/nl). "
                 "De Regionale Monitor Brede Welvaart heeft geen StatLine-tabel; die waarden komen uit een openbare "
                 "export van het CBS-dashboard (zie de bronvermelding in de bundel).")
+    st.header("Toegankelijkheidsverklaring", anchor="toegankelijkheid")
+    st.markdown(ACCESSIBILITY_MD)
     common.footer()

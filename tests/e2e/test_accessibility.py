@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 MAX_OPENED = 40  # expanders opened before the audit (all on a region page; the first 40 claims on /claims)
-MAX_HEIGHT = 16_000  # the audit viewport grows to the page's height (axe checks contrast only where it can see)
+MAX_HEIGHT = 16_000  # the audit viewport grows towards the page's height (axe checks contrast only on screen)
 MIN_FOCUS_CONTRAST = 3.0  # WCAG 1.4.11 for the focus indicator
 MAX_TABS = 300
 
@@ -40,6 +40,22 @@ JS_AXE = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => n.target.join(' ').slice(-120))}));
+}"""
+# axe checks colour contrast only where the text is on screen; run that rule again with Streamlit's scrolling main
+# area scrolled to each further screenful (returns [scroll position, violations]).
+JS_AXE_CONTRAST_BELOW = """async () => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = [];
+  if (!main) return out;
+  for (let top = main.clientHeight; top < main.scrollHeight; top += main.clientHeight) {
+    main.scrollTop = top;
+    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const result = await axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}, resultTypes: ['violations']});
+    out.push([top, result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => n.target.join(' ').slice(-120))}))]);
+  }
+  main.scrollTop = 0;
+  return out;
 }"""
 # Visible headings (h1–h6 and role=heading) in document order, as [level, text].
 JS_HEADINGS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]'))
@@ -218,8 +234,12 @@ def _grow(page: Any) -> None:
 
 
 def _violations(page: Any, axe: Path) -> list[dict[str, Any]]:
+    """All rules on the page as shown, then colour contrast on every further screenful of a long page."""
     page.add_script_tag(path=str(axe))
-    return [v for v in page.evaluate(JS_AXE, AXE_TAGS) if v["impact"] in BLOCKING]
+    found = page.evaluate(JS_AXE, AXE_TAGS)
+    for _, more in page.evaluate(JS_AXE_CONTRAST_BELOW):
+        found.extend(more)
+    return [v for v in found if v["impact"] in BLOCKING]
 
 
 def _heading_problems(headings: list[list[Any]]) -> list[str]:
