@@ -41,6 +41,7 @@ UI_STRINGS: dict[str, str] = {
     "Stop script": "Script stoppen",
     "Rerun": "Opnieuw uitvoeren",
     "Close": "Sluiten",
+    "Dismiss": "Sluiten",
     "Notifications": "Meldingen",
     "Connecting": "Verbinden",
     "Connection error": "Verbindingsfout",
@@ -105,6 +106,14 @@ UI_STRINGS: dict[str, str] = {
     "Standard deviation": "Standaardafwijking",
     "Values": "Waarden",
     "Based on sample": "Op basis van een steekproef",
+    "Top values frequency chart": "Grafiek van de meest voorkomende waarden",
+    "Distribution histogram": "Histogram van de verdeling",
+    "Minimum length": "Kleinste lengte",
+    "Maximum length": "Grootste lengte",
+    "Average length": "Gemiddelde lengte",
+    "Rename": "Naam wijzigen",
+    "Calendar": "Kalender",
+    "Duration": "Duur",
     "No data": "Geen gegevens",
 }
 # 'Download as PNG: <chart alt>' → 'Downloaden als PNG: <chart alt>' (chart toolbar aria-labels).
