@@ -49,6 +49,11 @@ CREATE TABLE peers (
     region_id VARCHAR, delineation VARCHAR, peer_code VARCHAR, peer_rank INTEGER, distance DOUBLE,
     n_indicators INTEGER
 );
+CREATE TABLE claims (
+    claim_id VARCHAR PRIMARY KEY, document VARCHAR, document_title VARCHAR, section VARCHAR, quote VARCHAR,
+    paraphrase VARCHAR, kind VARCHAR, regions VARCHAR, indicators VARCHAR, topic VARCHAR, test VARCHAR,
+    expect VARCHAR, test_note VARCHAR
+);
 CREATE TABLE claim_verdicts (
     claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, test VARCHAR, expect VARCHAR, label VARCHAR,
     n_pairs INTEGER, n_agree INTEGER, verdict_nl VARCHAR, summary_nl VARCHAR, method_nl VARCHAR
@@ -59,7 +64,7 @@ CREATE TABLE claim_evidence (
     statistic DOUBLE, threshold DOUBLE, outcome VARCHAR, agrees BOOLEAN, note VARCHAR
 );
 """
-ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence")
+ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts", "claim_evidence")
 N_PEERS = 5
 PEER_MIN_OVERLAP = 0.7  # share of the region's profile indicators a COROP area must also have
 OVERVIEW_GROUPS = ("hier_en_nu", "later", "voorzieningen")
@@ -734,9 +739,22 @@ def test_claims(ctx: Context, claims: Sequence[Claim], comparisons: pd.DataFrame
 # ------------------------------------------------------------------------------------------------------
 
 
+def claims_table(claims: Sequence[Claim], document_titles: Mapping[str, str]) -> pd.DataFrame:
+    """The register itself in the store, so exports carry each verdict with its quote and source."""
+    return pd.DataFrame([{
+        "claim_id": c.id, "document": c.document, "document_title": document_titles.get(c.document, c.document),
+        "section": c.section, "quote": c.quote, "paraphrase": c.paraphrase, "kind": c.kind,
+        "regions": ",".join(c.regions), "indicators": ",".join(c.indicators), "topic": c.topic,
+        "test": c.test.kind if c.test else None, "expect": c.test.expect if c.test else None,
+        "test_note": c.test.note if c.test else None,
+    } for c in claims], columns=["claim_id", "document", "document_title", "section", "quote", "paraphrase", "kind",
+                                 "regions", "indicators", "topic", "test", "expect", "test_note"])
+
+
 def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
         catalogue: pd.DataFrame, regions_info: Sequence[RegionInfo], claims: Sequence[Claim],
-        exact: Mapping[tuple[str, str], str], theme_order: Sequence[str]) -> dict[str, pd.DataFrame]:
+        exact: Mapping[tuple[str, str], str], theme_order: Sequence[str],
+        document_titles: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """All engine tables from the build's frames (see the module docstring)."""
     ctx = Context(frames, population, intervals, catalogue, regions_info)
     comparisons = build_comparisons(ctx, subjects(ctx, frames["regions"], exact))
@@ -746,7 +764,7 @@ def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals:
     disp = build_dispersion(ctx)
     verdicts, evidence = test_claims(ctx, claims, comparisons, disp, exact)
     return {"comparisons": comparisons, "theme_overview": overview, "dispersion": disp, "peers": peers,
-            "claim_verdicts": verdicts, "claim_evidence": evidence}
+            "claims": claims_table(claims, document_titles or {}), "claim_verdicts": verdicts, "claim_evidence": evidence}
 
 
 def _without_own_corop(peers: pd.DataFrame, ctx: Context) -> pd.DataFrame:

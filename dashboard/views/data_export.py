@@ -147,4 +147,29 @@ def render() -> None:
                "ophaaldatum, permalink en methode staan in *Bron en methode*: een apart bestand en het tweede blad van "
                "de Excel-werkmap. Elke rij vermeldt eenheid, brontabel, periode en methode; afgeleide waarden hun "
                "methode en dekking.")
+    _claims_downloads(store)
     common.footer()
+
+
+def _claims_downloads(store: Store) -> None:
+    """All claims with their verdicts and the evidence per tested pair (the same rows as the claims page)."""
+    st.header("Claims en oordelen")
+    export = exports.claims_export(data.build_info(), _absolute("/claims"))
+    n_rows = exports.count_rows(store, export)
+    st.markdown(f"Alle claims uit de vijf documenten met het oordeel en de cijfers per getoetst paar: "
+                f"**{n_rows:,} rijen**.".replace(",", "."))
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.download_button("Claims: CSV (standaard)", file_maker(store, lambda fh: exports.write_csv(store, export, fh)),
+                           file_name="claims_oordelen.csv", mime="text/csv", icon=":material/download:",
+                           key="dl_claims_std", on_click="ignore")
+    with c2:
+        st.download_button("Claims: CSV voor Excel NL",
+                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "excel")),
+                           file_name="claims_oordelen_excel.csv", mime="text/csv", icon=":material/download:",
+                           key="dl_claims_xl", on_click="ignore")
+    with c3:
+        st.download_button("Claims: Excel-werkmap (.xlsx)", file_maker(store, lambda fh: exports.write_xlsx(store, export, fh)),
+                           file_name="claims_oordelen.xlsx", icon=":material/table_view:", key="dl_claims_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    st.caption("Kolommen en regels staan in het blad *Bron en methode* van de werkmap.")
