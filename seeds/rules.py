@@ -177,9 +177,10 @@ class Niveau:
 
 
 def niveau(value: float, nl: float, corop_values: Sequence[float], sign: float | None,
-           ci: tuple[float, float] | None = None) -> Niveau:
-    """*niveau*: is the region better, equal or worse than NL? See :data:`RULES_NL` ['niveau']."""
-    rsd = robust_sd(corop_values, PARAMS.min_corop)
+           ci: tuple[float, float] | None = None, spread: float | None = None) -> Niveau:
+    """*niveau*: is the region better, equal or worse than NL? See :data:`RULES_NL` ['niveau'].
+    ``spread``: the robust sd of ``corop_values`` when the caller already has it."""
+    rsd = robust_sd(corop_values, PARAMS.min_corop) if spread is None else spread
     diff = value - nl if math.isfinite(value) and math.isfinite(nl) else math.nan
     index = 100.0 * value / nl if math.isfinite(diff) and nl else math.nan
     lo, hi = ci if ci is not None else (math.nan, math.nan)
