@@ -91,8 +91,10 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .bw-card.better { border-left-color: #1b7837; }
 .bw-claim { font-size: max(20px, 2.8vh); line-height: 1.25; margin: 0 0 .7vh 0; }
 .bw-note { font-size: max(20px, 2.8vh); color: #222; line-height: 1.2; }
-.stButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44; white-space: nowrap; }
-.stButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
+.stButton button, .stDownloadButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44;
+  white-space: nowrap; }
+.stButton button p, .stDownloadButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
+.stDownloadButton button [data-testid="stIconMaterial"] { font-size: max(22px, 3vh) !important; margin-right: .35em; }
 .st-key-pmap .bw-map svg { height: 75.5vh; width: auto; max-width: 100%; max-height: none; margin: 0 auto; }
 </style>
 """
