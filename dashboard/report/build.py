@@ -20,8 +20,8 @@ TEMPLATE = Path(__file__).with_name("regioprofiel.typ")
 PAGES = 2
 PDF_STANDARDS = ["ua-1"]
 # Tried in order, each page on its own; the first that fits one page is used (then the next font size).
-PAGE_ONE = tuple(Detail(part=1, map_mm=m, figure_sentences=n) for m, n in ((94, 4), (94, 3), (88, 3), (88, 2), (80, 2),
-                                                                           (80, 1)))
+PAGE_ONE = tuple(Detail(part=1, map_mm=m, figure_sentences=n)
+                 for m, n in ((94, 4), (94, 3), (94, 2), (88, 2), (80, 2), (80, 1), (74, 1)))
 PAGE_TWO = tuple(Detail(part=2, lines_per_claim=k, untested_full=full) for k, full in ((2, True), (2, False),
                                                                                         (1, False)))
 SIZES_PT = (9.5, 9.0, 8.5)
