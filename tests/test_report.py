@@ -276,3 +276,33 @@ def test_cli(store_env: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "x.pdf").exists()
     helped = run("--help")
     assert helped.returncode == 0 and "afbakening" in helped.stdout and "toon deze hulp" in helped.stdout
+
+
+def _region_page(region_id: str) -> None:
+    from dashboard.views.regio import render
+
+    render(region_id)
+
+
+@pytest.mark.parametrize(("region_id", "params"), [("twente", {}), ("twente", {"presentatie": "1"}),
+                                                   ("veenkolonien", {"afbakening": "corop"}), ("nederland", {})])
+def test_page_button_builds_only_when_clicked(store_env: Path, monkeypatch: pytest.MonkeyPatch, region_id: str,
+                                              params: dict[str, str]) -> None:
+    """The button's data is a deferred callable: rendering the page does not build the PDF."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.report import build
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(build, "build_pdf", lambda *args: calls.append(args) or b"%PDF")
+    at = AppTest.from_function(_region_page, args=(region_id,), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Download regioprofiel (PDF)"]
+    if region_id == "nederland":  # the national context has no profile
+        assert buttons == []
+        return
+    assert len(buttons) == 1 and buttons[0].proto.deferred_file_id
+    assert calls == [], "het profiel hoort pas bij de klik gebouwd te worden"

@@ -541,6 +541,8 @@ def profile_button(region_id: str, delineation: str, width: str = "content") -> 
     (Streamlit runs the callable on its own thread; no rerun afterwards)."""
     from dashboard import report
 
+    if region_id not in report.report_regions():  # the national context has no profile
+        return
     st.download_button(
         "Download regioprofiel (PDF)", data=lambda: report.build_pdf(region_id, delineation),
         file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
