@@ -54,6 +54,19 @@ def _export_memory(store: Path, sessions: int, workdir: Path) -> dict[str, Any] 
     return result
 
 
+def _report(store: Path, runs: int, workdir: Path) -> dict[str, Any]:
+    """Region profile PDF build times and sizes (bench.report), in a separate process (clean caches)."""
+    out = workdir / "report.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    proc = subprocess.run([sys.executable, "-m", "bench.report", "--store", str(store), "--out", str(out), "--runs",
+                           str(runs)], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=SERVER_SIDE_TIMEOUT_S, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.report mislukt (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def _pick(values: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: values.get(k) for k in keys}
 
@@ -104,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
             diagnostics["profile_region_top15"] = side["profile_region_top15"]
 
         results["export_memory"] = None if args.no_export else _export_memory(store, args.sessions, workdir)
+        _progress("   regioprofielen (PDF, 13 regio's, koud en warm) …")
+        pdf = _report(store, args.runs, workdir)
+        results["report_pdf_s"] = {**pdf["warm_s"], "max": pdf["warm_max_s"]}
+        diagnostics["report_pdf"] = {k: pdf[k] for k in ("cold_s", "size_kb", "pages", "first_build_s", "runs")}
+        _progress(f"  PDF warm {min(pdf['warm_s'].values()):.2f}–{pdf['warm_max_s']:.2f} s, koud tot "
+                  f"{pdf['cold_max_s']:.2f} s, {min(pdf['size_kb'].values()):.0f}–{max(pdf['size_kb'].values()):.0f} KB")
 
         browser_keys = ("cold_start_s", "rss_mb_1", "rss_mb_10")
         map_keys = ("browser_map_s", "browser_last_chart_s", "browser_map_ratio")
@@ -170,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             "baseline": "naive variant: caches cleared at every run and unsimplified 6-decimal boundaries; no naive build",
             "export_memory": "bench/export_memory.py: websocket sessions open the worst /data link and download the "
                              "Excel-NL CSV; server RSS (process + children) sampled every 0.1 s",
+            "report_pdf_s": "region profile PDF, default delineation: median of --runs builds after the region's first "
+                            "(data caches warm, Typst and layout fitting every time); max = slowest region; cold "
+                            "builds and sizes in diagnostics.report_pdf",
         },
     }
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -113,8 +113,10 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .bw-ptile .c { font-size: max(20px, 2.8vh); color: #111; line-height: 1.2; white-space: nowrap; }
 .bw-ptile .c b.g { color: #1b7837; } .bw-ptile .c b.o { color: #a6470a; }
 .bw-note { font-size: max(20px, 2.8vh); color: #222; line-height: 1.2; }
-.stButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44; white-space: nowrap; }
-.stButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
+.stButton button, .stDownloadButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44;
+  white-space: nowrap; }
+.stButton button p, .stDownloadButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
+.stDownloadButton button [data-testid="stIconMaterial"] { font-size: max(22px, 3vh) !important; margin-right: .35em; }
 .st-key-pmap .bw-map svg { height: 75.5vh; width: auto; max-width: 100%; max-height: none; margin: 0 auto; }
 </style>
 """

@@ -325,3 +325,80 @@ def observations_export(
         split_column="indicator",
         split_values=tuple(sorted(set(indicator_ids))),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# All claims with their verdicts and the evidence behind them (tables written by seeds.engine)
+# --------------------------------------------------------------------------------------------------
+CLAIM_COLUMNS = (
+    Column("claim", "text", "id van de claim in het register (c001, c002, ...)"),
+    Column("document", "text", "titel van het beleidsdocument"),
+    Column("paragraaf", "text", "kop waaronder de tekst staat"),
+    Column("citaat", "text", "letterlijk citaat uit het document"),
+    Column("samenvatting", "text", "de claim in één zin"),
+    Column("toets", "text", "soort toets: niveau, achterstand, spreiding, groep of ontwikkeling; leeg als niet toetsbaar"),
+    Column("verwachting", "text", "wat de claim volgens de toets verwacht (bv. slechter, groeit, neemt_toe)"),
+    Column("oordeel", "text", "oordeel over de claim als geheel: ondersteund, deels ondersteund, niet ondersteund of "
+                              "niet toetsbaar"),
+    Column("oordeel_tekst", "text", "het oordeel met het aantal paren in lijn (k van n)"),
+    Column("toelichting_oordeel", "text", "uitleg bij het oordeel, of waarom de claim niet toetsbaar is"),
+    Column("werkwijze", "text", "de toets in één zin, met de vertaling van de tekst naar indicatoren en regio's"),
+    Column("regio", "text", "regio van dit paar (code zoals in de link /twente) of CBS-gebiedscode; leeg bij een "
+                            "landelijke toets"),
+    Column("afbakening", "text", "afbakening van de regio (corop of beleid)"),
+    Column("oordeel_regio", "text", "oordeel over de claim voor deze regio en afbakening (k van n)"),
+    Column("indicatorcode", "text", "code van de indicator"),
+    Column("indicatornaam", "text", "naam van de indicator"),
+    Column("niveau", "text", "bij spreiding en groepen: COROP-gebieden (CR) of gemeenten (GM)"),
+    Column("van", "integer", "eerste jaar van het venster (trend, spreiding, ontwikkeling)"),
+    Column("tot", "integer", "laatste jaar (bij niveau en groep: het vergeleken jaar)"),
+    Column("waarde_van", "number", "waarde van de regio in het eerste jaar; bij spreiding de variatiecoëfficiënt"),
+    Column("waarde_tot", "number", "waarde van de regio in het laatste jaar; bij spreiding de variatiecoëfficiënt; "
+                                   "bij groep het gemiddelde van groep A"),
+    Column("nl_van", "number", "waarde van Nederland in het eerste jaar"),
+    Column("nl_tot", "number", "waarde van Nederland in het laatste jaar; bij groep het gemiddelde van groep B"),
+    Column("eenheid", "text", "eenheid van de waarden (niet bij spreiding: die is zonder eenheid)"),
+    Column("maat", "number", "niveau, groep, ontwikkeling: verschil in robuuste standaardafwijkingen; achterstand: "
+                             "verandering van de kloof in de eenheid; spreiding: relatieve verandering"),
+    Column("drempel", "number", "drempel van de regel voor deze maat"),
+    Column("uitkomst", "text", "uitkomst van het paar volgens de regel (bv. slechter, achterstand groeit, neemt toe)"),
+    Column("in_lijn", "text", "ja: het paar wijst de kant van de claim op; nee: niet; leeg: telt niet mee (geen cijfers)"),
+    Column("opmerking", "text", "opmerking bij het paar"),
+)
+
+
+def claims_export(info: dict[str, str] | None = None, permalink: str = "") -> Export:
+    """Every claim with its verdict (as a whole) and one row per tested pair; claims without pairs get one row."""
+    info = info or {}
+    sql = """
+        SELECT c.claim_id AS claim, c.document_title AS document, c.section AS paragraaf, c.quote AS citaat,
+               c.paraphrase AS samenvatting, w.test AS toets, w.expect AS verwachting, w.label AS oordeel,
+               w.verdict_nl AS oordeel_tekst, w.summary_nl AS toelichting_oordeel, w.method_nl AS werkwijze,
+               e.region_id AS regio, e.delineation AS afbakening, rv.verdict_nl AS oordeel_regio,
+               e.indicator_id AS indicatorcode, i.label_nl AS indicatornaam, e.level AS niveau,
+               e.period_from AS van, e.period_to AS tot, e.value_from AS waarde_van, e.value_to AS waarde_tot,
+               e.nl_from AS nl_van, e.nl_to AS nl_tot, CASE WHEN e.test = 'spreiding' THEN NULL ELSE i.unit END AS eenheid,
+               e.statistic AS maat, e.threshold AS drempel, e.outcome AS uitkomst,
+               CASE WHEN e.agrees THEN 'ja' WHEN NOT e.agrees THEN 'nee' END AS in_lijn, e.note AS opmerking,
+               coalesce(e.region_id, '') AS _r, coalesce(e.indicator_id, '') AS _i, coalesce(e.level, '') AS _l,
+               coalesce(e.delineation, '') AS _d
+        FROM claims c
+        JOIN claim_verdicts w ON w.claim_id = c.claim_id AND w.region_id IS NULL
+        LEFT JOIN claim_evidence e ON e.claim_id = c.claim_id
+        LEFT JOIN claim_verdicts rv ON rv.claim_id = e.claim_id AND rv.region_id = e.region_id
+             AND rv.delineation IS NOT DISTINCT FROM e.delineation
+        LEFT JOIN indicators i ON i.indicator_id = e.indicator_id"""
+    from seeds.rules import RULES_NL
+
+    metadata = (
+        ("titel", "Brede Welvaart Regiodashboard: claims uit vijf beleidsdocumenten, met oordeel en cijfers"),
+        ("bron", SOURCE + "; de claims en citaten komen uit de vijf documenten (zie kolom document)"),
+        ("licentie", LICENCE + " (voor de cijfers)"),
+        ("gegevens opgehaald", info.get("retrieved", "?")),
+        ("datastore gebouwd", f"{info.get('built_at', '?')} uit bron '{info.get('source', '?')}'"),
+        ("permalink", permalink),
+        ("rijen", "één rij per getoetst paar (regio × indicator, of indicator × niveau bij spreiding); een claim "
+                  "zonder paren (niet toetsbaar) heeft één rij"),
+        *((f"regel {kind}", text) for kind, text in RULES_NL.items()),
+    )
+    return Export(sql=sql, params=(), columns=CLAIM_COLUMNS, order_by="claim, _r, _d, _i, _l", metadata=metadata)

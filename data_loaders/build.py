@@ -394,12 +394,13 @@ def exact_areas(regions: pd.DataFrame, region_defs: list) -> dict[tuple[str, str
 def run_claim_tests(frames: dict[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
                     catalogue: Catalogue, region_defs: list) -> dict[str, pd.DataFrame]:
     """The pipeline's claim-test step (:mod:`seeds.engine`): comparisons, dispersion and claim verdicts."""
-    from seeds.claims import load_claims
+    from seeds.claims import load_claims, load_documents
     from seeds.engine import RegionInfo, run
 
     infos = [RegionInfo(r.id, r.name, tuple(r.groups), r.default_delineation, tuple(r.delineations)) for r in region_defs]
+    titles = {d.file: d.title for d in load_documents()}
     return run(frames, population, intervals, frames["indicators"], infos, load_claims(),
-               exact_areas(frames["regions"], region_defs), list(catalogue.themes))
+               exact_areas(frames["regions"], region_defs), list(catalogue.themes), titles)
 
 
 def geo_frames(region_defs: list) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

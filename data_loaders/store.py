@@ -21,7 +21,8 @@ import pandas as pd
 from data_loaders.config import DUCKDB_OFFLINE, store_path
 
 REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources",
-                   "comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence"}
+                   "comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts",
+                   "claim_evidence"}
 NOTICE_MISSING = "De datastore van het dashboard is nog niet gebouwd."
 NOTICE_BROKEN = "De datastore van het dashboard is beschadigd of onvolledig."
 REBUILD = "bouw hem opnieuw met: python -m data_loaders build"

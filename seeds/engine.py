@@ -49,6 +49,11 @@ CREATE TABLE peers (
     region_id VARCHAR, delineation VARCHAR, peer_code VARCHAR, peer_rank INTEGER, distance DOUBLE,
     n_indicators INTEGER
 );
+CREATE TABLE claims (
+    claim_id VARCHAR PRIMARY KEY, document VARCHAR, document_title VARCHAR, section VARCHAR, quote VARCHAR,
+    paraphrase VARCHAR, kind VARCHAR, regions VARCHAR, indicators VARCHAR, topic VARCHAR, test VARCHAR,
+    expect VARCHAR, test_note VARCHAR
+);
 CREATE TABLE claim_verdicts (
     claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, test VARCHAR, expect VARCHAR, label VARCHAR,
     n_pairs INTEGER, n_agree INTEGER, verdict_nl VARCHAR, summary_nl VARCHAR, method_nl VARCHAR
@@ -59,7 +64,7 @@ CREATE TABLE claim_evidence (
     statistic DOUBLE, threshold DOUBLE, outcome VARCHAR, agrees BOOLEAN, note VARCHAR
 );
 """
-ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claim_verdicts", "claim_evidence")
+ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts", "claim_evidence")
 N_PEERS = 5
 PEER_MIN_OVERLAP = 0.7  # share of the region's profile indicators a COROP area must also have
 OVERVIEW_GROUPS = ("hier_en_nu", "later", "voorzieningen")
@@ -175,6 +180,7 @@ class Context:
         self.gm_corop = dict(zip(gm_regions["region_code"], gm_regions["corop_code"], strict=True))
         urban = gm_regions["stedelijkheid"] if "stedelijkheid" in gm_regions else pd.Series(None, index=gm_regions.index)
         self.stedelijkheid = dict(zip(gm_regions["region_code"], urban, strict=True))
+        self._with_intervals = set(intervals["indicator_id"]) if len(intervals) else set()
         self.intervals = {k: g.set_index("region_code")[["lower", "upper"]]
                           for k, g in intervals.groupby(["indicator_id", "period"], sort=False)} if len(intervals) else {}
         self._members: dict[tuple[str, str], list[str]] = {
@@ -221,6 +227,10 @@ class Context:
                 col = self.population[years[np.argmin(np.abs(years - int(period)))]]
             self._weights[key] = col.reindex(list(key[0]))
         return self._weights[key]
+
+    def has_intervals(self, indicator_id: str) -> bool:
+        """Whether CBS publishes 95% intervals for the indicator."""
+        return indicator_id in self._with_intervals
 
     def interval(self, subject: Subject, indicator_id: str, period: int) -> tuple[float, float] | None:
         """CBS's own 95% interval for an official area, else one combined from the member gemeenten."""
@@ -318,7 +328,8 @@ def compare(ctx: Context, subject: Subject, indicator_id: str) -> dict[str, Any]
     value, nl = float(series.values[i]), ctx.nl_value(indicator_id, period)
     sign = ctx.sign(indicator_id)
     corop = ctx.corop_values(indicator_id, period)
-    level = rules.niveau(value, nl, corop.to_numpy(dtype=float), sign, ctx.interval(subject, indicator_id, period))
+    ci = ctx.interval(subject, indicator_id, period) if ctx.has_intervals(indicator_id) else None
+    level = rules.niveau(value, nl, corop.to_numpy(dtype=float), sign, ci, ctx.corop_sd(indicator_id, period))
     rank, n_ranked = _rank(corop, value, sign) if sign else (None, len(corop))
     trend, _ = gap_trend(ctx, subject, indicator_id)
     return {
@@ -367,26 +378,29 @@ def build_theme_overview(comparisons: pd.DataFrame, catalogue: pd.DataFrame, the
     cat = cat[cat["theme_group"].isin(OVERVIEW_GROUPS)]
     regs = comparisons[(comparisons["subject_kind"] == "regio") & comparisons["indicator_id"].isin(cat["indicator_id"])]
     regs = regs[regs["niveau"].isin([rules.BETER, rules.GELIJK, rules.SLECHTER])]
-    rows = []
-    for (rid, delin), part in regs.groupby(["subject_id", "delineation"], sort=False):
-        for order, theme in enumerate(theme_order):
-            ids = cat.loc[cat["theme"] == theme, "indicator_id"]
-            if ids.empty:
-                continue
-            mine = part[part["indicator_id"].isin(ids)]
-            meta = cat[cat["theme"] == theme].iloc[0]
-            rows.append({
-                "region_id": rid, "delineation": delin, "theme": theme, "theme_name": meta["theme_name"],
-                "theme_group": meta["theme_group"], "sort_order": order, "n_indicators": len(mine),
-                "n_beter": int((mine["niveau"] == rules.BETER).sum()),
-                "n_gelijk": int((mine["niveau"] == rules.GELIJK).sum()),
-                "n_slechter": int((mine["niveau"] == rules.SLECHTER).sum()),
-                "n_kloof_gunstig": int(mine["kloof"].isin(rules.KLOOF_GUNSTIG).sum()),
-                "n_kloof_stabiel": int((mine["kloof"] == rules.STABIEL).sum()),
-                "n_kloof_ongunstig": int(mine["kloof"].isin(rules.KLOOF_ONGUNSTIG).sum()),
-                "indicators": ",".join(mine["indicator_id"]),
-            })
-    return pd.DataFrame(rows)
+    regs = regs.merge(cat[["indicator_id", "theme"]], on="indicator_id").assign(
+        n_beter=lambda f: f["niveau"] == rules.BETER, n_gelijk=lambda f: f["niveau"] == rules.GELIJK,
+        n_slechter=lambda f: f["niveau"] == rules.SLECHTER,
+        n_kloof_gunstig=lambda f: f["kloof"].isin(rules.KLOOF_GUNSTIG),
+        n_kloof_stabiel=lambda f: f["kloof"] == rules.STABIEL,
+        n_kloof_ongunstig=lambda f: f["kloof"].isin(rules.KLOOF_ONGUNSTIG),
+    )
+    counts = ["n_beter", "n_gelijk", "n_slechter", "n_kloof_gunstig", "n_kloof_stabiel", "n_kloof_ongunstig"]
+    agg = regs.groupby(["subject_id", "delineation", "theme"]).agg(
+        n_indicators=("indicator_id", "size"), indicators=("indicator_id", ",".join),
+        **{c: (c, "sum") for c in counts}).reset_index()
+    themes = [t for t in theme_order if t in set(cat["theme"])]
+    meta = cat.drop_duplicates("theme").set_index("theme")
+    subjects = regs[["subject_id", "delineation"]].drop_duplicates()
+    grid = subjects.merge(pd.DataFrame({"theme": themes, "sort_order": range(len(themes))}), how="cross")
+    out = grid.merge(agg, on=["subject_id", "delineation", "theme"], how="left")
+    out[["n_indicators", *counts]] = out[["n_indicators", *counts]].fillna(0).astype(int)
+    out["indicators"] = out["indicators"].fillna("")
+    out["theme_name"] = out["theme"].map(meta["theme_name"])
+    out["theme_group"] = out["theme"].map(meta["theme_group"])
+    order = ["region_id", "delineation", "theme", "theme_name", "theme_group", "sort_order", "n_indicators", *counts,
+             "indicators"]
+    return out.rename(columns={"subject_id": "region_id"})[order]
 
 
 def build_peers(comparisons: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -734,9 +748,22 @@ def test_claims(ctx: Context, claims: Sequence[Claim], comparisons: pd.DataFrame
 # ------------------------------------------------------------------------------------------------------
 
 
+def claims_table(claims: Sequence[Claim], document_titles: Mapping[str, str]) -> pd.DataFrame:
+    """The register itself in the store, so exports carry each verdict with its quote and source."""
+    return pd.DataFrame([{
+        "claim_id": c.id, "document": c.document, "document_title": document_titles.get(c.document, c.document),
+        "section": c.section, "quote": c.quote, "paraphrase": c.paraphrase, "kind": c.kind,
+        "regions": ",".join(c.regions), "indicators": ",".join(c.indicators), "topic": c.topic,
+        "test": c.test.kind if c.test else None, "expect": c.test.expect if c.test else None,
+        "test_note": c.test.note if c.test else None,
+    } for c in claims], columns=["claim_id", "document", "document_title", "section", "quote", "paraphrase", "kind",
+                                 "regions", "indicators", "topic", "test", "expect", "test_note"])
+
+
 def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
         catalogue: pd.DataFrame, regions_info: Sequence[RegionInfo], claims: Sequence[Claim],
-        exact: Mapping[tuple[str, str], str], theme_order: Sequence[str]) -> dict[str, pd.DataFrame]:
+        exact: Mapping[tuple[str, str], str], theme_order: Sequence[str],
+        document_titles: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """All engine tables from the build's frames (see the module docstring)."""
     ctx = Context(frames, population, intervals, catalogue, regions_info)
     comparisons = build_comparisons(ctx, subjects(ctx, frames["regions"], exact))
@@ -746,7 +773,7 @@ def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals:
     disp = build_dispersion(ctx)
     verdicts, evidence = test_claims(ctx, claims, comparisons, disp, exact)
     return {"comparisons": comparisons, "theme_overview": overview, "dispersion": disp, "peers": peers,
-            "claim_verdicts": verdicts, "claim_evidence": evidence}
+            "claims": claims_table(claims, document_titles or {}), "claim_verdicts": verdicts, "claim_evidence": evidence}
 
 
 def _without_own_corop(peers: pd.DataFrame, ctx: Context) -> pd.DataFrame:

@@ -177,9 +177,10 @@ class Niveau:
 
 
 def niveau(value: float, nl: float, corop_values: Sequence[float], sign: float | None,
-           ci: tuple[float, float] | None = None) -> Niveau:
-    """*niveau*: is the region better, equal or worse than NL? See :data:`RULES_NL` ['niveau']."""
-    rsd = robust_sd(corop_values, PARAMS.min_corop)
+           ci: tuple[float, float] | None = None, spread: float | None = None) -> Niveau:
+    """*niveau*: is the region better, equal or worse than NL? See :data:`RULES_NL` ['niveau'].
+    ``spread``: the robust sd of ``corop_values`` when the caller already has it."""
+    rsd = robust_sd(corop_values, PARAMS.min_corop) if spread is None else spread
     diff = value - nl if math.isfinite(value) and math.isfinite(nl) else math.nan
     index = 100.0 * value / nl if math.isfinite(diff) and nl else math.nan
     lo, hi = ci if ci is not None else (math.nan, math.nan)
@@ -299,15 +300,22 @@ class Groep:
     outcome: str
 
 
+def _scaled(a: float, b: float, spread: Sequence[float], sign: float | None, threshold: float,
+            up: str, down: str) -> tuple[float, str]:
+    """(z, outcome) for ``sign · (a − b)`` measured in the robust sd of ``spread``: within ``threshold`` 'gelijk',
+    else ``up`` or ``down`` (shared by *groep* and *ontwikkeling*)."""
+    rsd = robust_sd(spread, PARAMS.min_corop)
+    if not sign:
+        return math.nan, GEEN_RICHTING
+    if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(rsd)):
+        return math.nan, NIET_TOETSBAAR
+    z = sign * (a - b) / rsd
+    return z, GELIJK if abs(z) < threshold else (up if z > 0 else down)
+
+
 def groep(mean_a: float, mean_b: float, area_values: Sequence[float], sign: float | None) -> Groep:
     """*groep*: is group A better, equal or worse than group B? See :data:`RULES_NL` ['groep']."""
-    rsd = robust_sd(area_values, PARAMS.min_corop)
-    if not sign:
-        return Groep(mean_a, mean_b, math.nan, GEEN_RICHTING)
-    if not (math.isfinite(mean_a) and math.isfinite(mean_b) and math.isfinite(rsd)):
-        return Groep(mean_a, mean_b, math.nan, NIET_TOETSBAAR)
-    z = sign * (mean_a - mean_b) / rsd
-    outcome = GELIJK if abs(z) < PARAMS.groep_drempel else (BETER if z > 0 else SLECHTER)
+    z, outcome = _scaled(mean_a, mean_b, area_values, sign, PARAMS.groep_drempel, BETER, SLECHTER)
     return Groep(mean_a, mean_b, z, outcome)
 
 
@@ -330,13 +338,7 @@ def relative_change(first: float, last: float) -> float:
 
 def ontwikkeling(change: float, nl_change: float, corop_changes: Sequence[float], sign: float | None) -> Ontwikkeling:
     """*ontwikkeling*: did the region develop more or less favourably than NL? See :data:`RULES_NL`."""
-    rsd = robust_sd(corop_changes, PARAMS.min_corop)
-    if not sign:
-        return Ontwikkeling(change, nl_change, math.nan, GEEN_RICHTING)
-    if not (math.isfinite(change) and math.isfinite(nl_change) and math.isfinite(rsd)):
-        return Ontwikkeling(change, nl_change, math.nan, NIET_TOETSBAAR)
-    z = sign * (change - nl_change) / rsd
-    outcome = GELIJK if abs(z) < PARAMS.ontwikkeling_drempel else (GUNSTIGER if z > 0 else ONGUNSTIGER)
+    z, outcome = _scaled(change, nl_change, corop_changes, sign, PARAMS.ontwikkeling_drempel, GUNSTIGER, ONGUNSTIGER)
     return Ontwikkeling(change, nl_change, z, outcome)
 
 

@@ -148,3 +148,38 @@ def test_no_verdict_logic_in_the_dashboard() -> None:
     offenders = [str(p) for p in Path(__file__).resolve().parents[1].joinpath("dashboard").rglob("*.py")
                  if forbidden.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_claims_export_reads_cleanly(built_store: Path, tmp_path: Path) -> None:
+    """The data page's claims download: header on row 1, equal widths, one verdict per claim equal to the store."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard import exports
+    from data_loaders.store import Store
+
+    store = Store(built_store)
+    try:
+        export = exports.claims_export({"built_at": "test"}, "http://localhost:8501/claims")
+        verdicts = store.claim_verdicts().set_index("claim_id")
+        for flavour, sep in (("standard", ","), ("excel", ";")):
+            buf = io.BytesIO()
+            n = exports.write_csv(store, export, buf, flavour)
+            rows = list(csv.reader(io.StringIO(buf.getvalue().decode("utf-8-sig")), delimiter=sep))
+            assert rows[0] == export.header and len(rows) == n + 1
+            assert {len(r) for r in rows} == {len(export.header)}
+            col = {name: i for i, name in enumerate(rows[0])}
+            seen = {r[col["claim"]]: r[col["oordeel_tekst"]] for r in rows[1:]}
+            assert seen == verdicts["verdict_nl"].to_dict()  # every claim, with the stored verdict
+        out = tmp_path / "claims.xlsx"
+        with out.open("wb") as fh:
+            exports.write_xlsx(store, export, fh)
+        book = load_workbook(out, read_only=True)
+        sheet = book[exports.DATA_SHEET]
+        first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
+        assert list(first) == export.header
+        assert exports.META_SHEET in book.sheetnames
+    finally:
+        store.close()

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from typing import IO
 from urllib.parse import urlencode, urlsplit
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, exports
+from dashboard.components.fmt import fmt_num
 from dashboard.params import ViewParams, set_params
 from data_loaders.store import Store
 
@@ -114,9 +116,8 @@ def render() -> None:
     store = data.get_store()
     n_rows = exports.count_rows(store, export)
     st.markdown(f"**{n_rows:,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
-    numbers = {c: st.column_config.NumberColumn(c, format="localized") for c in ("waarde", "dekking")}  # 1,5 in NL
-    st.dataframe(common.without_none(exports.preview(store, export)), hide_index=True, width="stretch", height=360,
-                 column_config=numbers)
+    st.dataframe(common.without_none(_dutch(exports.preview(store, export))), hide_index=True, width="stretch",
+                 height=360)
     if n_rows > exports.PREVIEW_ROWS:
         st.caption(f"Voorbeeld: de eerste {exports.PREVIEW_ROWS} rijen; de downloads bevatten alle rijen.")
     d1, d2, d3, d4 = st.columns(4)
@@ -149,4 +150,41 @@ def render() -> None:
                "ophaaldatum, permalink en methode staan in *Bron en methode*: een apart bestand en het tweede blad van "
                "de Excel-werkmap. Elke rij vermeldt eenheid, brontabel, periode en methode; afgeleide waarden hun "
                "methode en dekking.")
+    _claims_downloads(store)
     common.footer()
+
+
+def _dutch(preview: pd.DataFrame) -> pd.DataFrame:
+    """The preview as the page shows numbers: decimal comma, coverage as a percentage (the files keep raw numbers)."""
+    shown = preview.copy()
+    if "waarde" in shown:
+        shown["waarde"] = [fmt_num(v, unit=u or "") for v, u in zip(shown["waarde"], shown.get("eenheid", ""), strict=True)]
+    if "dekking" in shown:
+        shown["dekking"] = [f"{fmt_num(100 * v, 0)} %" if pd.notna(v) else "" for v in shown["dekking"]]
+    if "periode" in shown:
+        shown["periode"] = shown["periode"].astype("string")
+    return shown
+
+
+def _claims_downloads(store: Store) -> None:
+    """All claims with their verdicts and the evidence per tested pair (the same rows as the claims page)."""
+    st.header("Claims en oordelen")
+    export = exports.claims_export(data.build_info(), _absolute("/claims"))
+    n_rows = exports.count_rows(store, export)
+    st.markdown(f"Alle claims uit de vijf documenten met het oordeel en de cijfers per getoetst paar: "
+                f"**{n_rows:,} rijen**.".replace(",", "."))
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.download_button("Claims: CSV (standaard)", file_maker(store, lambda fh: exports.write_csv(store, export, fh)),
+                           file_name="claims_oordelen.csv", mime="text/csv", icon=":material/download:",
+                           key="dl_claims_std", on_click="ignore")
+    with c2:
+        st.download_button("Claims: CSV voor Excel NL",
+                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "excel")),
+                           file_name="claims_oordelen_excel.csv", mime="text/csv", icon=":material/download:",
+                           key="dl_claims_xl", on_click="ignore")
+    with c3:
+        st.download_button("Claims: werkmap voor Excel (.xlsx)", file_maker(store, lambda fh: exports.write_xlsx(store, export, fh)),
+                           file_name="claims_oordelen.xlsx", icon=":material/table_view:", key="dl_claims_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    st.caption("Kolommen en regels staan in het blad *Bron en methode* van de werkmap.")

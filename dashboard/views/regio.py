@@ -268,6 +268,7 @@ def render(region_id: str) -> None:
         if st.button("Presentatiemodus", icon=":material/slideshow:", width="stretch"):
             st.query_params["presentatie"] = "1"
             st.rerun()
+        profile_button(region_id, delineation, width="stretch")
     all_ids = common.indicator_options()
     chosen = _trend_choice(params, all_ids)
     params.show_messages()
@@ -545,6 +546,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                         unsafe_allow_html=True)
             st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
+        profile_button(region_id, delineation)  # under the claims: the fit helper hides claims to make room
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
     with note_col:
         st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
@@ -563,6 +565,21 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
             del st.query_params["presentatie"]
             st.rerun()
     common.presentation_keys()
+
+
+def profile_button(region_id: str, delineation: str, width: str = "content") -> None:
+    """"Download regioprofiel (PDF)": the two-page profile of this region and delineation, built only when clicked
+    (Streamlit runs the callable on its own thread; no rerun afterwards)."""
+    from dashboard import report
+
+    if region_id not in report.report_regions():  # the national context has no profile
+        return
+    st.download_button(
+        "Download regioprofiel (PDF)", data=lambda: report.build_pdf(region_id, delineation),
+        file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
+        icon=":material/picture_as_pdf:", key=f"pdf_{region_id}", width=width,
+        help="Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
+    )
 
 
 def _go(target: str) -> None:

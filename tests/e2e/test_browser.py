@@ -357,3 +357,20 @@ def test_data_page_downloads(visit: Visit, built_store: Path) -> None:
     assert dict(companion[1:])["licentie"] == meta["licentie"]
     assert visit.page.url == selection, "de selectie hoort na het downloaden gelijk te blijven"
     visit.assert_clean()
+
+
+def test_claims_download_on_data_page(visit: Visit, built_store: Path) -> None:
+    """The claims with their verdicts: the Excel-NL CSV has its header on row 1 and one verdict per claim."""
+    visit.open("/data", has_map=False)
+    rows = _read_csv(_download(visit, "Claims: CSV voor Excel NL"), "excel")
+    header = rows[0]
+    assert header[:3] == ["claim", "document", "paragraaf"] and "oordeel_tekst" in header
+    assert {len(r) for r in rows} == {len(header)}
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        stored = dict(con.execute("SELECT claim_id, verdict_nl FROM claim_verdicts WHERE region_id IS NULL").fetchall())
+    finally:
+        con.close()
+    got = {r[0]: r[header.index("oordeel_tekst")] for r in rows[1:]}
+    assert got == stored
+    visit.assert_clean()

@@ -1,0 +1,78 @@
+"""``python -m dashboard.report REGIO [--afbakening corop|beleid] [--out PAD]``: write one region profile (PDF)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from data_loaders.config import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "artifacts"
+
+
+def _quiet_streamlit() -> None:
+    """Outside a Streamlit server the caches warn 'No runtime found' for each cached function; expected here.
+    (A filter, not a level: Streamlit resets its loggers' levels when it reads its config.)"""
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+        lambda record: "No runtime found" not in record.getMessage())
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, in Dutch."""
+    p = argparse.ArgumentParser(
+        prog="python -m dashboard.report", add_help=False,
+        description="Maak het regioprofiel (twee A4-pagina's, toegankelijke PDF) van een regio uit de datastore.",
+        epilog="Voorbeeld: python -m dashboard.report twente  ·  python -m dashboard.report veenkolonien "
+               "--afbakening corop --out /tmp/veenkolonien.pdf. De store komt uit BW_STORE (standaard "
+               "data/brede_welvaart.duckdb); de link naar het dashboard begint met BW_PUBLIC_URL "
+               "(standaard http://localhost:8501).",
+    )
+    p._positionals.title = "argumenten"
+    p._optionals.title = "opties"
+    p.add_argument("regio", metavar="REGIO", help="regio-id zoals in de URL van het dashboard, bijvoorbeeld twente")
+    p.add_argument("--afbakening", metavar="AFBAKENING",
+                   help="corop of beleid (standaard de afbakening die de regiopagina eerst toont)")
+    p.add_argument("--out", metavar="PAD", type=Path,
+                   help="waar de PDF heen moet (standaard artifacts/regioprofiel_<regio>.pdf)")
+    p.add_argument("-h", "--help", action="help", help="toon deze hulp en stop")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build the profile and write it; 0 on success, 2 for an unknown region or delineation, 1 otherwise."""
+    args = parser().parse_args(argv)
+    _quiet_streamlit()
+    from dashboard import data
+    from dashboard.report import LayoutError, ReportError, build_pdf, file_name, resolve
+    from dashboard.report.build import PAGES
+    from data_loaders.store import StoreUnavailable
+
+    try:
+        region, delineation = resolve(args.regio, args.afbakening)
+    except ReportError as err:
+        print(f"fout: {err}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as err:
+        print(f"fout: {err} Bouw de store met: python -m data_loaders build", file=sys.stderr)
+        return 1
+    out = args.out or ARTIFACTS / file_name(region.region_id, delineation)
+    print(f"regioprofiel {region.name} ({data.DELINEATION_NAMES.get(delineation, delineation)}) maken …",
+          file=sys.stderr, flush=True)
+    began = time.perf_counter()
+    try:
+        pdf = build_pdf(region.region_id, delineation)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(pdf)
+    except (LayoutError, OSError) as err:
+        print(f"fout: {err}", file=sys.stderr)
+        return 1
+    seconds = f"{time.perf_counter() - began:.1f}".replace(".", ",")
+    print(f"geschreven: {out} ({PAGES} pagina's, {len(pdf) // 1024} KB, {seconds} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
