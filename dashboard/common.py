@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -65,6 +68,15 @@ def without_none(frame: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(out[column]) and out[column].isna().any():
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+@contextmanager
+def lazy_expander(label: str, key: str, *, icon: str | None = None) -> Iterator[bool]:
+    """A closed expander whose content runs only while it is open (Streamlit's lazy expander: opening it reruns the
+    page). Yields whether it is open. Keeps the hidden charts and tables of a long page out of its first paint."""
+    box = st.expander(label, key="bw_x_" + re.sub(r"[^0-9A-Za-z_-]", "_", key), icon=icon, on_change="rerun")
+    with box:
+        yield bool(box.open)
 
 
 def direction_nl(direction: str) -> str:

@@ -119,7 +119,13 @@ def test_region_page_headlines_equal_store(store_env: Path, region_id: str) -> N
     assert len(feature_paths(svg)) == n_members, "one coloured path per gemeente of the region"
     assert 'class="ctx"' in svg and 'class="outl"' in svg and "<table" in svg  # context, outline, text alternative
     assert not plotly_charts(at), "the region page loads no plotly.js (charts are Vega-Lite or HTML)"
-    assert vega_charts(at), "strip, facilities and trend charts"
+    # The charts wait for the map: placeholders and a map that reports 'painted'; the report draws them.
+    assert not vega_charts(at) and "bw-charts-pending" in page_html(at)
+    assert [c for c in at.get("bidi_component") if c.proto.component_name.endswith("bw_svg_map")], "no map component"
+    at.session_state[f"_bw_painted_{region_id}"] = True  # what the map's on_painted callback sets
+    at.run()
+    assert not at.exception, at.exception
+    assert len(vega_charts(at)) >= 2 and "bw-charts-pending" not in page_html(at), "strip, facilities, trends"
     con = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
     default = con.execute("SELECT default_delineation FROM region_defs WHERE region_id=?", [region_id]).fetchone()[0]
     expected = con.execute(

@@ -28,12 +28,18 @@ def spec(chart: alt.TopLevelMixin) -> dict:
             alt.data_transformers.consolidate_datasets = previous
 
 
-def show(chart_spec: dict | None, alt_text: str, key: str | None = None) -> None:
-    """Draw a spec with its text alternative (nothing when there is no spec)."""
+def show(chart_spec: dict | None, alt_text: str, key: str | None = None, *, wait: bool = False) -> None:
+    """Draw a spec with its text alternative (nothing when there is no spec). ``wait``: only reserve the chart's
+    height (a labelled, busy placeholder) until a later run draws it; see ``regio._ChartsAfterMap``."""
     if chart_spec is None:
         return
     import streamlit as st
 
+    if wait:
+        height = int(chart_spec.get("height", 200)) + 70  # plotting area plus axes and title
+        st.markdown(f"<div class='bw-charts-pending' aria-busy='true' style='height:{height}px'>"
+                    "<span class='bw-sr'>Grafiek wordt geladen.</span></div>", unsafe_allow_html=True)
+        return
     st.vega_lite_chart(spec=chart_spec, width="stretch", alt=alt_text, key=key)
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.common import lazy_expander
 from dashboard.safety import safe_text
 
 VERDICT_STYLE = {
@@ -82,8 +83,10 @@ def render_claim(claim: Any, docs: dict[str, Any], delineation: str | None = Non
         return
     if compact:
         icon, _ = VERDICT_STYLE.get(label, (":material/help:", "gray"))
-        with st.expander(f"{verdict['verdict_nl']} · {claim.paraphrase}", icon=icon):
-            _claim_body(claim, docs, verdict, region_id, delineation, inside_expander=True)
+        with lazy_expander(f"{verdict['verdict_nl']} · {claim.paraphrase}", f"claim_{claim.id}_{region_id}_{delineation}",
+                           icon=icon) as is_open:
+            if is_open:
+                _claim_body(claim, docs, verdict, region_id, delineation, inside_expander=True)
         return
     with st.container(border=True):
         st.markdown(f"**{verdict_badge(label, verdict['verdict_nl'])}** · {safe_text(claim.paraphrase)}")
@@ -118,8 +121,9 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
     if inside_expander:  # Streamlit does not nest expanders
         details()
     else:
-        with st.expander(f"Alle {len(table)} paren en grafiek", expanded=False):
-            details()
+        with lazy_expander(f"Alle {len(table)} paren en grafiek", f"pairs_{claim.id}_{region_id}_{delineation}") as is_open:
+            if is_open:
+                details()
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)

@@ -57,6 +57,8 @@ table.bw-prof th, table.bw-prof td {{ padding: .28rem .4rem; border-bottom: 1px 
 table.bw-prof th {{ font-weight: 600; background: #f5f6f8; }}
 table.bw-prof tr.theme th {{ background: #e9edf5; font-size: .95rem; }}
 table.bw-prof td.num {{ text-align: right; white-space: nowrap; }}
+table.bw-prof th.num {{ text-align: right; }}
+table.bw-list tbody th {{ font-weight: 400; background: none; }}
 .bw-z {{ position: relative; height: .8rem; min-width: 9rem; background: linear-gradient(90deg, transparent 49.6%,
   #4d4d4d 49.6%, #4d4d4d 50.4%, transparent 50.4%); }}
 .bw-z span {{ position: absolute; top: .1rem; height: .6rem; }}
@@ -184,6 +186,22 @@ def profile_table(profile: pd.DataFrame, anchors: bool = True) -> str:
     return head + "".join(rows) + "</tbody></table>"
 
 
+NUM = " class='num'"
+
+
+def text_table(frame: pd.DataFrame, label: str) -> str:
+    """A small table of texts as HTML in the profile's style: the first column names the row (a row header), the
+    others are right-aligned figures. All rows at once, without a scroll box or a canvas (keyboard and screen
+    readers read it as a table); ``label`` names it for assistive software."""
+    cols = list(frame.columns)
+    head = "".join(f"<th scope='col'{'' if i == 0 else NUM}>{_esc(c)}</th>" for i, c in enumerate(cols))
+    body = "".join("<tr><th scope='row'>" + _esc(r[0]) + "</th>"
+                   + "".join(f"<td class='num'>{_esc(v)}</td>" for v in r[1:]) + "</tr>"
+                   for r in frame.itertuples(index=False))
+    return (f"<table class='bw-prof bw-list' aria-label='{_esc(label)}'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
+
+
 def _signed_sd(z: float) -> str:
     return f"{z:+.2f} robuuste sd".replace(".", ",") if _valid(z) else ""
 
@@ -197,4 +215,4 @@ def profile_text(profile: pd.DataFrame) -> str:
             "(regel niveau, zie Over).")
 
 
-__all__ = ["CSS", "kpi_cards", "profile_table", "profile_text", "theme_tiles"]
+__all__ = ["CSS", "kpi_cards", "profile_table", "profile_text", "text_table", "theme_tiles"]
