@@ -255,3 +255,16 @@ def test_worst_export_link_renders_small(store_env: Path) -> None:
     xlsx = [b for b in at.get("download_button") if ".xlsx" in b.proto.label]
     assert xlsx and xlsx[0].proto.disabled, "the workbook is offered only up to XLSX_MAX_ROWS"
     assert any(f"{data_export.XLSX_MAX_ROWS:,}".replace(",", ".") in c.value for c in at.caption)
+
+
+def test_region_expanders_run_their_content_only_when_open(store_env: Path) -> None:
+    """Closed expanders send nothing (Streamlit's lazy expander); opening one reruns the page with its content."""
+    at = run_region("twente")
+    assert not at.exception
+    assert not at.dataframe, "no table is sent while every expander is closed"
+    labels = [e.label for e in at.expander]
+    assert "Als tabel" in labels and any(label.startswith("ondersteund") for label in labels)
+    at.session_state["bw_x_fac_twente_corop"] = True  # what opening 'Als tabel' under Voorzieningen sets
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 1 and "Voorziening" in " ".join(at.dataframe[0].value.columns)
