@@ -271,6 +271,8 @@ def render(region_id: str) -> None:
         profile_button(region_id, delineation, width="stretch")
     all_ids = common.indicator_options()
     chosen = _trend_choice(params, all_ids)
+    after_map = _ChartsAfterMap(region_id)
+    params.messages = after_map.link_notes(params.messages)
     params.show_messages()
     set_params(afbakening=delineation if delineation != region.default_delineation else None, indicator=map_indicator)
 
@@ -283,7 +285,6 @@ def render(region_id: str) -> None:
     st.markdown(glance.CSS, unsafe_allow_html=True)
     _glance_section(region, delineation)
 
-    after_map = _ChartsAfterMap(region_id)
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.header("Kaart en gemeenten", anchor="kaart")
@@ -496,6 +497,17 @@ class _ChartsAfterMap:
     def release(self) -> None:
         """Callback of the map's 'painted' report."""
         st.session_state[self.key] = True
+        st.session_state[self.key + "_now"] = True
+
+    def link_notes(self, messages: list[str]) -> list[str]:
+        """The deep link's notices, also on the rerun the map's report causes (by then the query string has been
+        corrected, so that run would find nothing to say and the notice would vanish after a second)."""
+        kept = f"_bw_notes_{self.key}"
+        if self.wait:
+            st.session_state[kept] = list(messages)
+            return messages
+        carried = st.session_state.pop(kept, []) if st.session_state.pop(self.key + "_now", False) else []
+        return [*carried, *messages]
 
 
 def _neighbour(region_id: str, step: int) -> str:
