@@ -12,9 +12,10 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from data_loaders.config import REPO_ROOT, data_dir
+from data_loaders.config import DUCKDB_OFFLINE, REPO_ROOT, data_dir
 
 CLI_TIMEOUT_S = 120
 
@@ -78,6 +79,26 @@ def built_store(
     leftovers = sorted(p.name for p in store.parent.iterdir() if p != store)
     assert leftovers == [], f"build liet bestanden achter naast de store: {leftovers}"
     return store
+
+
+@pytest.fixture(scope="module")
+def store_env(built_store: Path) -> Iterator[Path]:
+    """Point the dashboard at the session's store for this module; restore the environment afterwards."""
+    old = os.environ.get("BW_STORE")
+    os.environ["BW_STORE"] = str(built_store)
+    yield built_store
+    if old is None:
+        os.environ.pop("BW_STORE", None)
+    else:
+        os.environ["BW_STORE"] = old
+
+
+@pytest.fixture(scope="module")
+def con(store_env: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to that store."""
+    c = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
+    yield c
+    c.close()
 
 
 @pytest.fixture

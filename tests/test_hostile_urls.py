@@ -14,10 +14,8 @@ Each AppTest run costs ~0.3–2 s, so every page gets a small example budget (``
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -161,16 +159,7 @@ def queries(draw: st.DrawFn, page: str) -> Query:
 # --- running and checking -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", autouse=True)
-def store_env(built_store: Path) -> Iterator[Path]:
-    """Point the dashboard at the session's store for this module; restore the environment afterwards."""
-    old = os.environ.get("BW_STORE")
-    os.environ["BW_STORE"] = str(built_store)
-    yield built_store
-    if old is None:
-        os.environ.pop("BW_STORE", None)
-    else:
-        os.environ["BW_STORE"] = old
+pytestmark = pytest.mark.usefixtures("store_env")  # the session's store (tests/conftest.py)
 
 
 def _page(module: str) -> None:

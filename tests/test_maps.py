@@ -190,13 +190,6 @@ def test_line_claims_grouped_by_topic() -> None:
 
 
 @pytest.fixture(scope="module")
-def store_env(built_store: Path) -> Path:
-    """Point the dashboard at the session's store."""
-    os.environ["BW_STORE"] = str(built_store)
-    return built_store
-
-
-@pytest.fixture(scope="module")
 def national_claims(store_env: Path) -> maps.ClaimsLayer:
     from dashboard.components import mapdata
 

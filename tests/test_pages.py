@@ -21,13 +21,6 @@ TEN_REGIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store_env(built_store: Path) -> Path:
-    """Point the dashboard at the session's store."""
-    os.environ["BW_STORE"] = str(built_store)
-    return built_store
-
-
 def _page(module: str) -> None:
     import importlib
 

@@ -7,7 +7,6 @@ The numbers the page shows are checked against values recomputed in the test fro
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
@@ -21,19 +20,6 @@ from data_loaders.config import DUCKDB_OFFLINE
 from seeds import rules
 
 TIMEOUT = 90
-
-
-@pytest.fixture(scope="module")
-def store_env(built_store: Path) -> Path:
-    os.environ["BW_STORE"] = str(built_store)
-    return built_store
-
-
-@pytest.fixture(scope="module")
-def con(store_env: Path):  # noqa: ANN201
-    c = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
-    yield c
-    c.close()
 
 
 def _region(region_id: str) -> None:

@@ -16,30 +16,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pypdf  # in requirements-dev.txt: a missing pypdf fails the tests instead of skipping them
 import pytest
 
-from data_loaders.config import DUCKDB_OFFLINE, REPO_ROOT
+from data_loaders.config import REPO_ROOT
 from tests.e2e.harness import REGIONS
 
 MAX_BYTES = 1_000_000
 WARM_BUDGET_S = 2.0
 KEY_INDICATORS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven", "ervaren_gezondheid",
                   "afstand_huisartsenpraktijk", "afstand_ziekenhuis"]
-
-
-@pytest.fixture(scope="module")
-def store_env(built_store: Path) -> Path:
-    os.environ["BW_STORE"] = str(built_store)
-    return built_store
-
-
-@pytest.fixture(scope="module")
-def con(store_env: Path):  # noqa: ANN201
-    c = duckdb.connect(str(store_env), read_only=True, config=DUCKDB_OFFLINE)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

@@ -57,6 +57,16 @@ def browser_context(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+@pytest.fixture
+def page(browser_context: Any) -> Iterator[Any]:
+    """A fresh page (its own Streamlit session), closed afterwards."""
+    p = browser_context.new_page()
+    try:
+        yield p
+    finally:
+        p.close()
+
+
 @pytest.fixture(scope="package")
 def screenshot_dir() -> Path:
     """``artifacts/screenshots`` (git-ignored), created on demand."""

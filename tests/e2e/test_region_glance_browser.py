@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +28,6 @@ def members(built_store: Path) -> dict[str, list[str]]:
     for rid, name in rows:
         out.setdefault(rid, []).append(name)
     return out
-
-
-@pytest.fixture
-def page(browser_context: Any) -> Iterator[Any]:
-    p = browser_context.new_page()
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 @pytest.mark.parametrize("region_id", REGIONS)

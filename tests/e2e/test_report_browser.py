@@ -4,7 +4,6 @@ mode the file arrives with its name and is a two-page PDF; the page keeps workin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.browser
 
 LABEL = "Download regioprofiel (PDF)"
 PAGE_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)")
-
-
-@pytest.fixture
-def page(browser_context: Any) -> Iterator[Any]:
-    p = browser_context.new_page()
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 def _download(page: Any) -> tuple[str, bytes]:
