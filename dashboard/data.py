@@ -239,6 +239,12 @@ def claim_evidence(claim_id: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
+def claim_indicator_effects(claim_id: str) -> pd.DataFrame:
+    """Per indicator the effect behind a claim's verdicts (see :meth:`Store.claim_indicator_effects`)."""
+    return get_store().claim_indicator_effects(claim_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
 def comparisons(subject_id: str, delineation: str | None) -> pd.DataFrame:
     """Niveau and gap-trend comparisons of a region delineation (or CBS area), indexed by indicator."""
     return get_store().comparisons(subject_id, delineation).set_index("indicator_id", drop=False)

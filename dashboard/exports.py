@@ -336,11 +336,15 @@ CLAIM_COLUMNS = (
     Column("paragraaf", "text", "kop waaronder de tekst staat"),
     Column("citaat", "text", "letterlijk citaat uit het document"),
     Column("samenvatting", "text", "de claim in één zin"),
-    Column("toets", "text", "soort toets: niveau, achterstand, spreiding, groep of ontwikkeling; leeg als niet toetsbaar"),
+    Column("toets", "text", "soort toets: niveau, achterstand, spreiding, groep, ontwikkeling of krimp; leeg als niet "
+                            "toetsbaar"),
     Column("verwachting", "text", "wat de claim volgens de toets verwacht (bv. slechter, groeit, neemt_toe)"),
-    Column("oordeel", "text", "oordeel over de claim als geheel: ondersteund, deels ondersteund, niet ondersteund of "
-                              "niet toetsbaar"),
-    Column("oordeel_tekst", "text", "het oordeel met het aantal paren in lijn (k van n)"),
+    Column("oordeel", "text", "oordeel over de claim als geheel: ondersteund, overwegend ondersteund, gemengd beeld, "
+                              "geen duidelijk verschil, overwegend tegengesproken, tegengesproken of niet toetsbaar"),
+    Column("oordeel_tekst", "text", "het oordeel met het aantal indicatoren in de richting van de claim en de andere kant"),
+    Column("venster", "text", "het ene venster van de claim (of het vergeleken jaar)"),
+    Column("robuustheid", "text", "robuust, of de bandbreedte van het oordeel bij andere redelijke drempels en maten"),
+    Column("oorzaak", "text", "als de claim een oorzaak noemt: dat die oorzaak niet getoetst is"),
     Column("toelichting_oordeel", "text", "uitleg bij het oordeel, of waarom de claim niet toetsbaar is"),
     Column("werkwijze", "text", "de toets in één zin, met de vertaling van de tekst naar indicatoren en regio's"),
     Column("regio", "text", "regio van dit paar (code zoals in de link /twente) of CBS-gebiedscode; leeg bij een "
@@ -359,10 +363,12 @@ CLAIM_COLUMNS = (
     Column("nl_tot", "number", "waarde van Nederland in het laatste jaar; bij groep het gemiddelde van groep B"),
     Column("eenheid", "text", "eenheid van de waarden (niet bij spreiding: die is zonder eenheid)"),
     Column("maat", "number", "niveau, groep, ontwikkeling: verschil in robuuste standaardafwijkingen; achterstand: "
-                             "verandering van de kloof in de eenheid; spreiding: relatieve verandering"),
+                             "verandering van de kloof per tien jaar in robuuste standaardafwijkingen; spreiding: "
+                             "relatieve verandering per tien jaar; krimp: relatieve verandering van de bevolking"),
     Column("drempel", "number", "drempel van de regel voor deze maat"),
     Column("uitkomst", "text", "uitkomst van het paar volgens de regel (bv. slechter, achterstand groeit, neemt toe)"),
-    Column("in_lijn", "text", "ja: het paar wijst de kant van de claim op; nee: niet; leeg: telt niet mee (geen cijfers)"),
+    Column("in_lijn", "text", "mee: het paar wijst de kant van de claim op; tegen: de andere kant; geen verschil: "
+                              "binnen drempel, afronding of CBS-interval; leeg: telt niet mee (geen cijfers)"),
     Column("opmerking", "text", "opmerking bij het paar"),
 )
 
@@ -373,13 +379,15 @@ def claims_export(info: dict[str, str] | None = None, permalink: str = "") -> Ex
     sql = """
         SELECT c.claim_id AS claim, c.document_title AS document, c.section AS paragraaf, c.quote AS citaat,
                c.paraphrase AS samenvatting, w.test AS toets, w.expect AS verwachting, w.label AS oordeel,
-               w.verdict_nl AS oordeel_tekst, w.summary_nl AS toelichting_oordeel, w.method_nl AS werkwijze,
+               w.verdict_nl AS oordeel_tekst, w.window_nl AS venster, w.robustness_nl AS robuustheid,
+               w.cause_nl AS oorzaak, w.summary_nl AS toelichting_oordeel, w.method_nl AS werkwijze,
                e.region_id AS regio, e.delineation AS afbakening, rv.verdict_nl AS oordeel_regio,
                e.indicator_id AS indicatorcode, i.label_nl AS indicatornaam, e.level AS niveau,
                e.period_from AS van, e.period_to AS tot, e.value_from AS waarde_van, e.value_to AS waarde_tot,
                e.nl_from AS nl_van, e.nl_to AS nl_tot, CASE WHEN e.test = 'spreiding' THEN NULL ELSE i.unit END AS eenheid,
                e.statistic AS maat, e.threshold AS drempel, e.outcome AS uitkomst,
-               CASE WHEN e.agrees THEN 'ja' WHEN NOT e.agrees THEN 'nee' END AS in_lijn, e.note AS opmerking,
+               CASE e.direction WHEN 1 THEN 'mee' WHEN -1 THEN 'tegen' WHEN 0 THEN 'geen verschil' END AS in_lijn,
+               e.note AS opmerking,
                coalesce(e.region_id, '') AS _r, coalesce(e.indicator_id, '') AS _i, coalesce(e.level, '') AS _l,
                coalesce(e.delineation, '') AS _d
         FROM claims c

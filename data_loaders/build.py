@@ -41,7 +41,7 @@ CREATE TABLE indicators (
     theme_group VARCHAR, unit VARCHAR, direction VARCHAR, source_table VARCHAR, source_title VARCHAR,
     measure VARCHAR, period_type VARCHAR, levels VARCHAR, aggregation VARCHAR, is_key BOOLEAN,
     uncertain VARCHAR, twin_of VARCHAR, label_nl VARCHAR, levels_in_store VARCHAR, first_period INTEGER,
-    last_period INTEGER
+    last_period INTEGER, resolution DOUBLE
 );
 CREATE TABLE regions (
     region_code VARCHAR PRIMARY KEY, region_level VARCHAR, name VARCHAR, corop_code VARCHAR,
@@ -348,6 +348,7 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         last_period=("period", "max"),
     )
     ind = ind.join(stats, on="indicator_id")
+    ind["resolution"] = published_resolutions(observations).reindex(ind["indicator_id"]).to_numpy()
     src_rows = []
     for table_id, src in catalogue.sources.items():
         part = observations[(observations["source_table"] == table_id) & (observations["method"] == "cbs")]
@@ -367,7 +368,7 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         "region_members": members,
     }
     progress("claims toetsen (vergelijkingen, spreiding, oordelen)")
-    engine_frames = run_claim_tests(frames, population, intervals, catalogue, region_defs)
+    engine_frames = run_claim_tests(frames, population, intervals, catalogue, region_defs, area)
     return {
         "region_defs": defs,
         "region_delineations": delins,
@@ -391,8 +392,17 @@ def exact_areas(regions: pd.DataFrame, region_defs: list) -> dict[tuple[str, str
             if frozenset(d.gemeenten) in exact}
 
 
+def published_resolutions(observations: pd.DataFrame) -> pd.Series:
+    """Per indicator the rounding unit CBS publishes it in (0,1 for one decimal), read from the CBS values
+    themselves (derived values excluded): the resolution below which a difference is no difference."""
+    from seeds.rules import published_resolution
+
+    cbs = observations[(observations["method"] == "cbs") & observations["value"].notna()]
+    return cbs.groupby("indicator_id")["value"].agg(lambda v: published_resolution(v.to_numpy(dtype=float)))
+
+
 def run_claim_tests(frames: dict[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
-                    catalogue: Catalogue, region_defs: list) -> dict[str, pd.DataFrame]:
+                    catalogue: Catalogue, region_defs: list, area: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The pipeline's claim-test step (:mod:`seeds.engine`): comparisons, dispersion and claim verdicts."""
     from seeds.claims import load_claims, load_documents
     from seeds.engine import RegionInfo, run
@@ -400,7 +410,7 @@ def run_claim_tests(frames: dict[str, pd.DataFrame], population: pd.DataFrame, i
     infos = [RegionInfo(r.id, r.name, tuple(r.groups), r.default_delineation, tuple(r.delineations)) for r in region_defs]
     titles = {d.file: d.title for d in load_documents()}
     return run(frames, population, intervals, frames["indicators"], infos, load_claims(),
-               exact_areas(frames["regions"], region_defs), list(catalogue.themes), titles)
+               exact_areas(frames["regions"], region_defs), list(catalogue.themes), titles, area=area)
 
 
 def geo_frames(region_defs: list) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -257,6 +257,12 @@ class Store:
             return self.df(sql + " ORDER BY e.claim_id, e.region_id, e.indicator_id, e.level")
         return self.df(sql + " WHERE e.claim_id = ? ORDER BY e.region_id, e.indicator_id, e.level", [claim_id])
 
+    def claim_indicator_effects(self, claim_id: str) -> pd.DataFrame:
+        """Per indicator the effect and direction behind a claim's verdicts (as a whole and per region)."""
+        return self.df("""SELECT x.*, i.label_nl AS indicator, i.theme_name FROM claim_indicator_effects x
+                          LEFT JOIN indicators i USING (indicator_id) WHERE x.claim_id = ?
+                          ORDER BY x.region_id NULLS FIRST, x.delineation, x.indicator_id""", [claim_id])
+
     def comparisons(self, subject_id: str, delineation: str | None = None) -> pd.DataFrame:
         """The niveau and gap-trend comparisons of a region delineation (or a CBS area) for every indicator."""
         if delineation is None:

@@ -41,7 +41,7 @@ KINDS: frozenset[str] = frozenset(
         "bestuur",
     }
 )
-TEST_KINDS: frozenset[str] = frozenset({"niveau", "achterstand", "spreiding", "groep", "ontwikkeling"})
+TEST_KINDS: frozenset[str] = frozenset({"niveau", "achterstand", "spreiding", "groep", "ontwikkeling", "krimp"})
 INDICATOR_SETS: frozenset[str] = frozenset({"brede_welvaart"})
 GROUP_FILTERS: frozenset[str] = frozenset({"stedelijkheid", "in_groep", "buiten_groep"})
 MAX_QUOTE_WORDS = 40
@@ -136,14 +136,19 @@ Location = AreaLocation | PointLocation | LineLocation
 class ClaimTest:
     """How a claim is tested against the data (one of the rules in :mod:`seeds.rules`)."""
 
-    kind: str  # niveau | achterstand | spreiding | groep | ontwikkeling
-    expect: str  # see seeds.rules.AGREES, e.g. "slechter", "groeit", "neemt_toe"
+    kind: str  # niveau | achterstand | spreiding | groep | ontwikkeling | krimp
+    expect: str  # see seeds.rules.EXPECTATIONS, e.g. "slechter", "groeit", "neemt_toe"
     indicator_set: str | None = None  # instead of the claim's indicators, e.g. "brede_welvaart"
     window: tuple[int, int] | None = None  # first and last year (achterstand, spreiding, ontwikkeling)
     levels: tuple[str, ...] = ("CR", "GM")  # spreiding
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)  # groep: {"a": {...}, "b": {...}}
     sign: float | None = None  # for indicators without a direction: +1 means 'higher is favourable'
     note: str = ""  # how the text is operationalised, in Dutch
+    per_region: bool = False  # the claim holds "in bepaalde regio's": judged region by region
+    delineation: str | None = None  # only this delineation of the claim's regions (e.g. a policy area)
+    on_area: bool = False  # test the gemeenten of the claim's location as one area (named ``area_name``)
+    area_name: str | None = None
+    exclude: tuple[str, ...] = ()  # spreiding: COROP areas left out, with the reason in the note
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,8 @@ class Claim:
     test: ClaimTest | None = None
     untestable: str | None = None  # why the claim gets no data verdict (Dutch)
     topic: str | None = None  # groups near-duplicates on the map, e.g. "Lelylijn"
+    same_as: str | None = None  # says what another claim says: one verdict, that claim's
+    cause: bool = False  # the claim asserts a cause (rijksbeleid); the card says the cause is not tested
 
     @property
     def area_codes(self) -> tuple[str, ...]:
@@ -216,6 +223,11 @@ def _parse_test(raw: Mapping[str, Any] | None, claim_id: str) -> ClaimTest | Non
             groups={str(k): dict(v) for k, v in (raw.get("groups") or {}).items()},
             sign=float(raw["sign"]) if raw.get("sign") is not None else None,
             note=" ".join(str(raw.get("note") or "").split()),
+            per_region=bool(raw.get("per_region", False)),
+            delineation=str(raw["delineation"]) if raw.get("delineation") else None,
+            on_area=bool(raw.get("on_area", False)),
+            area_name=str(raw["area_name"]) if raw.get("area_name") else None,
+            exclude=tuple(str(x) for x in raw.get("exclude") or ()),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ValueError(f"claim {claim_id}: ongeldige test ({exc})") from exc
@@ -237,6 +249,8 @@ def _parse_claim(raw: Mapping[str, Any]) -> Claim:
             test=_parse_test(raw.get("test"), claim_id),
             untestable=" ".join(str(raw["untestable"]).split()) if raw.get("untestable") else None,
             topic=str(raw["topic"]) if raw.get("topic") else None,
+            same_as=str(raw["same_as"]) if raw.get("same_as") else None,
+            cause=bool(raw.get("cause", False)),
         )
     except KeyError as exc:
         raise ValueError(f"claim {claim_id}: missing field {exc}") from exc
@@ -376,21 +390,23 @@ def _location_problems(claim: Claim, known_codes: set[str]) -> list[str]:
 
 def _test_problems(c: Claim) -> list[str]:
     """A claim has either a valid test or a reason why it has none."""
-    from seeds.rules import AGREES
+    from seeds.rules import EXPECTATIONS
 
     t = c.test
+    if c.same_as:
+        return [f"{c.id}: same_as claims carry no test of their own"] if t is not None or c.untestable else []
     if t is None:
         return [] if c.untestable else [f"{c.id}: no test and no 'untestable' reason"]
     problems = [f"{c.id}: both a test and an 'untestable' reason"] if c.untestable else []
     if t.kind not in TEST_KINDS:
         return [*problems, f"{c.id}: unknown test kind {t.kind!r}"]
-    if (t.kind, t.expect) not in AGREES:
+    if (t.kind, t.expect) not in EXPECTATIONS:
         problems.append(f"{c.id}: test {t.kind} cannot expect {t.expect!r}")
     if t.indicator_set is not None and t.indicator_set not in INDICATOR_SETS:
         problems.append(f"{c.id}: unknown indicator_set {t.indicator_set!r}")
     if t.indicator_set is None and not c.indicators:
         problems.append(f"{c.id}: test without indicators")
-    if t.kind in ("niveau", "achterstand", "ontwikkeling") and not (c.regions or c.area_codes):
+    if t.kind in ("niveau", "achterstand", "ontwikkeling", "krimp") and not (c.regions or c.area_codes):
         problems.append(f"{c.id}: {t.kind} test needs regions or area codes")
     if t.kind == "groep":
         if set(t.groups) != {"a", "b"}:
@@ -444,6 +460,8 @@ def validate_claims(
         if c.kind not in KINDS:
             problems.append(f"{c.id}: unknown kind {c.kind!r}")
         problems += _test_problems(c)
+        if c.same_as and c.same_as not in {x.id for x in claims if x.test is not None}:
+            problems.append(f"{c.id}: same_as {c.same_as!r} is not a tested claim")
         if not c.paraphrase.strip() or not c.section.strip():
             problems.append(f"{c.id}: empty paraphrase or section")
         n_words = word_count(c.quote)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,11 @@ ENGINE_SCHEMA = """
 CREATE TABLE comparisons (
     subject_id VARCHAR, subject_kind VARCHAR, delineation VARCHAR, indicator_id VARCHAR, period INTEGER,
     value DOUBLE, nl_value DOUBLE, index_nl DOUBLE, diff DOUBLE, robust_sd DOUBLE, z DOUBLE,
-    ci_low DOUBLE, ci_high DOUBLE, niveau VARCHAR, niveau_reason VARCHAR, rank INTEGER, n_ranked INTEGER,
+    ci_low DOUBLE, ci_high DOUBLE, niveau VARCHAR, niveau_reason VARCHAR, niveau_neutral BOOLEAN, rank INTEGER,
+    n_ranked INTEGER,
     method VARCHAR, source_table VARCHAR, coverage DOUBLE,
     kloof_from INTEGER, kloof_to INTEGER, kloof_years INTEGER, gap_first DOUBLE, gap_last DOUBLE,
-    gap_slope DOUBLE, gap_change DOUBLE, gap_threshold DOUBLE, kloof VARCHAR
+    gap_slope DOUBLE, gap_change DOUBLE, gap_threshold DOUBLE, kloof VARCHAR, gap_per_decade DOUBLE
 );
 CREATE TABLE theme_overview (
     region_id VARCHAR, delineation VARCHAR, theme VARCHAR, theme_name VARCHAR, theme_group VARCHAR,
@@ -42,7 +44,7 @@ CREATE TABLE theme_overview (
     n_kloof_gunstig INTEGER, n_kloof_stabiel INTEGER, n_kloof_ongunstig INTEGER, indicators VARCHAR
 );
 CREATE TABLE dispersion (
-    indicator_id VARCHAR, level VARCHAR, period INTEGER, cv DOUBLE, p90_p10 DOUBLE, n_areas INTEGER,
+    indicator_id VARCHAR, level VARCHAR, period INTEGER, cv DOUBLE, p90_p10 DOUBLE, sd DOUBLE, n_areas INTEGER,
     population_share DOUBLE
 );
 CREATE TABLE peers (
@@ -52,19 +54,27 @@ CREATE TABLE peers (
 CREATE TABLE claims (
     claim_id VARCHAR PRIMARY KEY, document VARCHAR, document_title VARCHAR, section VARCHAR, quote VARCHAR,
     paraphrase VARCHAR, kind VARCHAR, regions VARCHAR, indicators VARCHAR, topic VARCHAR, test VARCHAR,
-    expect VARCHAR, test_note VARCHAR
+    expect VARCHAR, test_note VARCHAR, group_id VARCHAR, cause BOOLEAN
 );
 CREATE TABLE claim_verdicts (
     claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, test VARCHAR, expect VARCHAR, label VARCHAR,
-    n_pairs INTEGER, n_agree INTEGER, verdict_nl VARCHAR, summary_nl VARCHAR, method_nl VARCHAR
+    n_indicators INTEGER, n_support INTEGER, n_contra INTEGER, n_neutral INTEGER, verdict_nl VARCHAR,
+    summary_nl VARCHAR, method_nl VARCHAR, window_from INTEGER, window_to INTEGER, window_nl VARCHAR,
+    robust BOOLEAN, robustness_nl VARCHAR, group_id VARCHAR, cause_nl VARCHAR
 );
 CREATE TABLE claim_evidence (
     claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, indicator_id VARCHAR, level VARCHAR, test VARCHAR,
     period_from INTEGER, period_to INTEGER, value_from DOUBLE, value_to DOUBLE, nl_from DOUBLE, nl_to DOUBLE,
-    statistic DOUBLE, threshold DOUBLE, outcome VARCHAR, agrees BOOLEAN, note VARCHAR
+    statistic DOUBLE, threshold DOUBLE, outcome VARCHAR, effect DOUBLE, effect_alt DOUBLE, neutral BOOLEAN,
+    direction INTEGER, agrees BOOLEAN, counted BOOLEAN, note VARCHAR
+);
+CREATE TABLE claim_indicator_effects (
+    claim_id VARCHAR, region_id VARCHAR, delineation VARCHAR, indicator_id VARCHAR, theme VARCHAR, n_pairs INTEGER,
+    effect DOUBLE, direction INTEGER, counted BOOLEAN, duplicate_of VARCHAR
 );
 """
-ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts", "claim_evidence")
+ENGINE_TABLES = ("comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts", "claim_evidence",
+                 "claim_indicator_effects")
 N_PEERS = 5
 PEER_MIN_OVERLAP = 0.7  # share of the region's profile indicators a COROP area must also have
 OVERVIEW_GROUPS = ("hier_en_nu", "later", "voorzieningen")
@@ -74,6 +84,7 @@ TEST_NAMES_NL = {
     "spreiding": "spreiding tussen gebieden",
     "groep": "vergelijking van twee groepen gemeenten",
     "ontwikkeling": "eigen ontwikkeling tegenover die van Nederland",
+    "krimp": "krimp van de bevolking",
 }
 EXPECT_NL = {
     ("niveau", "slechter"): "slechter dan Nederland",
@@ -88,6 +99,8 @@ EXPECT_NL = {
     ("groep", "beter"): "een hogere score van groep A dan van groep B",
     ("ontwikkeling", "ongunstiger"): "een ongunstiger ontwikkeling dan in Nederland",
     ("ontwikkeling", "gunstiger"): "een gunstiger ontwikkeling dan in Nederland",
+    ("krimp", "krimpt"): "een krimpende bevolking",
+    ("krimp", "groeit"): "een groeiende bevolking",
 }
 LEVEL_NL = {"CR": "COROP-gebieden", "GM": "gemeenten"}
 
@@ -152,7 +165,7 @@ class Context:
     """The frames indexed for fast look-ups: series per (indicator, area), COROP values per (indicator, period)."""
 
     def __init__(self, frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
-                 catalogue: pd.DataFrame, regions_info: Sequence[RegionInfo]) -> None:
+                 catalogue: pd.DataFrame, regions_info: Sequence[RegionInfo], area: pd.DataFrame | None = None) -> None:
         self.catalogue = catalogue.set_index("indicator_id", drop=False)
         self.regions = frames["regions"]
         self.members = frames["region_members"]
@@ -186,20 +199,198 @@ class Context:
         self._members: dict[tuple[str, str], list[str]] = {
             (r, d): g["gemeente_code"].tolist() for (r, d), g in self.members.groupby(["region_id", "delineation"])
         }
+        self.area = (area.pivot_table(index="region_code", columns="period", values="population")
+                     if area is not None and len(area) else None)
+        self._official = {(iid, code) for (iid, code), s in self.by_area.items() if len(s) and (s.methods == "cbs").all()}
+        self._resolution = self._resolutions(obs)
+        self.breaks = self._breaks()
+        self._duplicates: dict[tuple[str, ...], dict[str, str]] = {}
+        self._signs: dict[str, float | None] = {}
+
+    def _resolutions(self, obs: pd.DataFrame) -> dict[str, float]:
+        """Rounding unit per indicator: the catalogue's (from the build) or read from the CBS values."""
+        if "resolution" in self.catalogue:
+            known = {i: float(r) for i, r in self.catalogue["resolution"].items() if pd.notna(r)}
+            if known:
+                return known
+        cbs = obs[obs["method"] == "cbs"]
+        return {iid: rules.published_resolution(g["value"].to_numpy(dtype=float)) for iid, g in cbs.groupby("indicator_id")}
+
+    def _breaks(self) -> dict[str, list[int]]:
+        """Break years per indicator: the years its CBS table breaks (:func:`seeds.rules.series_breaks`)."""
+        by_source: dict[str, dict[str, list[int]]] = {}
+        for iid, table in self.corop_series.items():
+            if iid not in self.catalogue.index:
+                continue
+            source = str(self.catalogue.loc[iid, "source_table"])
+            by_source.setdefault(source, {})[iid] = rules.jump_years(table.to_numpy(dtype=float), list(table.index))
+        out: dict[str, list[int]] = {}
+        for candidates in by_source.values():
+            years = rules.series_breaks(candidates)
+            for iid in candidates:
+                out[iid] = years
+        return out
 
     # --- look-ups ----------------------------------------------------------------------------------
+    def resolution(self, indicator_id: str) -> float:
+        """The rounding unit CBS publishes the indicator in (NaN when unknown)."""
+        return self._resolution.get(indicator_id, math.nan)
+
+    def _cat(self, indicator_id: str, column: str, default: str = "") -> str:
+        if column not in self.catalogue or indicator_id not in self.catalogue.index:
+            return default
+        value = self.catalogue.loc[indicator_id, column]
+        return default if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+    def unit(self, indicator_id: str) -> str:
+        """The catalogue unit."""
+        return self._cat(indicator_id, "unit")
+
+    def aggregation(self, indicator_id: str) -> str:
+        """The catalogue's aggregation rule (weighted_mean, area_weighted_mean, sum, median_approx, none)."""
+        return self._cat(indicator_id, "aggregation", "weighted_mean")
+
+    def label(self, indicator_id: str) -> str:
+        """The Dutch label of an indicator."""
+        return self._cat(indicator_id, "label_nl") or self._cat(indicator_id, "name_nl") or indicator_id
+
+    def theme(self, indicator_id: str) -> str:
+        """The indicator's theme id."""
+        return self._cat(indicator_id, "theme")
+
+    def span(self, indicator_id: str) -> tuple[int, int] | None:
+        """First and last year with a NL value."""
+        series = self.nl.get(indicator_id)
+        if series is None or series.empty:
+            return None
+        return int(series.index.min()), int(series.index.max())
+
+    def unbroken(self, indicator_id: str, window: tuple[int, int] | None) -> tuple[int, int] | None:
+        """The longest part of ``window`` (default: the indicator's span) that no series break falls inside."""
+        window = window or self.span(indicator_id)
+        if window is None:
+            return None
+        return rules.segment_without_breaks(window, self.breaks.get(indicator_id, []))
+
+    def area_weights(self, codes: Iterable[str], period: int) -> pd.Series:
+        """Land area of gemeenten (the nearest year with one); population when the build has no areas."""
+        if self.area is None:
+            return self.weights(codes, period)
+        years = np.array(self.area.columns)
+        col = self.area[int(period)] if int(period) in self.area.columns else self.area[years[np.argmin(np.abs(years - int(period)))]]
+        return col.reindex(list(codes))
+
+    def duplicates(self, indicator_ids: tuple[str, ...]) -> dict[str, str]:
+        """Near-duplicate indicators among ``indicator_ids`` (|ρ| ≥ 0.95 over the COROP areas, latest full year
+        of each): indicator → the earlier one it counts with."""
+        if indicator_ids not in self._duplicates:
+            table = {}
+            for iid in indicator_ids:
+                crs = self.corop_series.get(iid)
+                if crs is None:
+                    continue
+                full = crs[crs.notna().sum(axis=1) >= rules.PARAMS.min_corop]
+                if len(full):
+                    table[iid] = full.iloc[-1]
+            frame = pd.DataFrame(table)
+            self._duplicates[indicator_ids] = rules.near_duplicates(frame, list(frame.columns)) if len(frame.columns) else {}
+        return self._duplicates[indicator_ids]
+
+    def window_series(self, subject: Subject, indicator_id: str, window: tuple[int, int] | None
+                      ) -> tuple[np.ndarray, np.ndarray, str | None]:
+        """(periods, values, note) of a subject within a window, from a constant set of areas.
+
+        CBS's own series where CBS publishes the area; otherwise the member gemeenten that have a value in every
+        year of the window, aggregated with the catalogue rule, as long as they cover ``gm_dekking`` of the
+        population (the window is shortened from the start until they do).
+        """
+        code = subject.official_code or (subject.id if subject.kind in ("CR", "PV", "NL", "GM") else None)
+        if code is not None and (indicator_id, code) in self._official:
+            s = self.by_area[(indicator_id, code)]
+            keep = np.ones(len(s), dtype=bool) if window is None else (s.periods >= window[0]) & (s.periods <= window[1])
+            return s.periods[keep], s.values[keep], None
+        members = subject.members(self)
+        rule = self.aggregation(indicator_id)
+        union = self._corop_union(members)
+        if union and rule != "none" and all((indicator_id, c) in self._official for c in union):
+            return self._from_official_corop(union, indicator_id, window, rule)
+        table = self.gm.get(indicator_id)
+        if not members or table is None or rule == "none":
+            if subject.kind == "set":
+                return np.array([], dtype=int), np.array([]), "geen gemeentecijfers"
+            s = self.series(subject, indicator_id)
+            keep = np.ones(len(s), dtype=bool) if window is None else (s.periods >= window[0]) & (s.periods <= window[1])
+            return s.periods[keep], s.values[keep], None
+        part = table.reindex(members)
+        years = [int(y) for y in part.columns if (window is None or window[0] <= int(y) <= window[1])
+                 and part[y].notna().any()]
+        if len(years) < 2:
+            return np.array([], dtype=int), np.array([]), "te weinig jaren met gemeentecijfers in het venster"
+        have = part[years].notna().to_numpy()
+        pop = np.column_stack([self.weights(members, y).to_numpy(dtype=float) for y in years])
+        pop = np.nan_to_num(pop)
+        weights = pop if rule != "area_weighted_mean" else np.nan_to_num(np.column_stack(
+            [self.area_weights(members, y).to_numpy(dtype=float) for y in years]))
+        vals = part[years].to_numpy(dtype=float)
+        start = 0
+        while len(years) - start >= 2:
+            complete = have[:, start:].all(axis=1)
+            totals = pop[:, start:].sum(axis=0)
+            shares = pop[complete, start:].sum(axis=0) / np.where(totals > 0, totals, np.nan)
+            if complete.any() and np.nanmin(shares) >= rules.PARAMS.gm_dekking:
+                v, w = vals[complete, start:], weights[complete, start:]
+                values = v.sum(axis=0) if rule == "sum" else (v * w).sum(axis=0) / w.sum(axis=0)
+                n = int(complete.sum())
+                note = None if n == len(members) else \
+                    f"vaste set van {n} van {len(members)} gemeenten ({float(np.nanmin(shares)):.0%} van de inwoners)"
+                return np.array(years[start:]), values, note
+            start += 1
+        return np.array([], dtype=int), np.array([]), "te weinig gemeenten met een cijfer in elk jaar"
+
+    def _corop_union(self, members: Sequence[str]) -> list[str]:
+        """The COROP areas whose gemeenten together are exactly ``members`` (empty when they are not)."""
+        if not members:
+            return []
+        corops = sorted({self.gm_corop.get(g) for g in members} - {None})
+        whole = {g for g, c in self.gm_corop.items() if c in corops}
+        return corops if whole == set(members) else []
+
+    def _from_official_corop(self, corops: Sequence[str], indicator_id: str, window: tuple[int, int] | None,
+                             rule: str) -> tuple[np.ndarray, np.ndarray, str | None]:
+        """A subject that is a union of COROP areas, from CBS's own COROP series (population-weighted)."""
+        table = self.corop_series[indicator_id].reindex(columns=list(corops))
+        if window is not None:
+            table = table[(table.index >= window[0]) & (table.index <= window[1])]
+        table = table.dropna()
+        if table.empty:
+            return np.array([], dtype=int), np.array([]), None
+        values = []
+        for year, row in table.iterrows():
+            w = np.array([self.weights([g for g, c in self.gm_corop.items() if c == cr], int(year)).sum() for cr in corops])
+            values.append(float(row.sum()) if rule == "sum" else float(np.sum(row.to_numpy() * w) / np.sum(w)))
+        return (np.array(table.index, dtype=int), np.array(values),
+                f"uit de CBS-cijfers van {len(corops)} COROP-gebieden, bevolkingsgewogen")
+
     def sign(self, indicator_id: str, override: float | None = None) -> float | None:
         """+1 / -1 from the catalogue direction (or the test's override for neutral indicators)."""
         if override is not None:
             return float(override)
-        return rules.SIGN.get(str(self.catalogue.loc[indicator_id, "direction"]))
+        if indicator_id not in self._signs:
+            self._signs[indicator_id] = rules.SIGN.get(str(self.catalogue.loc[indicator_id, "direction"]))
+        return self._signs[indicator_id]
 
     def members_of(self, region_id: str, delineation: str) -> list[str]:
         """Gemeente codes of a region delineation."""
         return self._members.get((region_id, delineation), [])
 
     def series(self, subject: Subject, indicator_id: str) -> Series:
-        """The subject's values of one indicator over time."""
+        """The subject's values of one indicator over time (for a set of gemeenten: from a constant set)."""
+        if subject.kind == "set":
+            periods, values, _ = self.window_series(subject, indicator_id, None)
+            n = len(periods)
+            method = "derived:" + ("som" if self.aggregation(indicator_id) == "sum" else "gewogen_gemiddelde_vaste_set")
+            return Series(np.asarray(periods, dtype=int), np.asarray(values, dtype=float), np.array([method] * n, dtype=object),
+                          np.array([self._cat(indicator_id, "source_table")] * n, dtype=object), np.full(n, math.nan))
         if subject.kind == "regio":
             return self.by_region.get((subject.id, subject.delineation, indicator_id), _EMPTY)
         return self.by_area.get((indicator_id, subject.id), _EMPTY)
@@ -218,7 +409,7 @@ class Context:
 
     def weights(self, codes: Iterable[str], period: int) -> pd.Series:
         """Population of gemeenten in a period (the nearest year with a population when there is none)."""
-        key = (tuple(codes), int(period))
+        key = (tuple(codes.tolist() if hasattr(codes, "tolist") else codes), int(period))
         if key not in self._weights:
             if int(period) in self.population.columns:
                 col = self.population[int(period)]
@@ -266,9 +457,12 @@ class Subject:
     kind: str
     delineation: str | None = None
     official_code: str | None = None  # CBS code when the subject is exactly one CBS area
+    codes: tuple[str, ...] = ()  # kind 'set': the gemeenten of an area a claim names (e.g. Regio Groningen-Assen)
 
     def members(self, ctx: Context) -> list[str]:
         """Gemeente codes that make up the subject."""
+        if self.kind == "set":
+            return list(self.codes)
         if self.kind == "regio":
             return ctx.members_of(self.id, self.delineation or "")
         if self.kind == "CR":
@@ -310,11 +504,21 @@ def aligned(ctx: Context, subject: Subject, indicator_id: str,
 
 
 def gap_trend(ctx: Context, subject: Subject, indicator_id: str, window: tuple[int, int] | None = None,
-              sign: float | None = None) -> tuple[rules.Kloof, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The *achterstand* rule for one subject and indicator, and the aligned (periods, values, NL) arrays."""
-    periods, values, nl = aligned(ctx, subject, indicator_id, window)
+              sign: float | None = None, constant_set: bool = False
+              ) -> tuple[rules.Kloof, tuple[np.ndarray, np.ndarray, np.ndarray], str | None]:
+    """The *achterstand* rule for one subject and indicator, the aligned (periods, values, NL) arrays and a note.
+
+    ``constant_set``: derive the subject's series from a constant set of gemeenten (:meth:`Context.window_series`)."""
+    if constant_set:
+        periods, values, how = ctx.window_series(subject, indicator_id, window)
+        nl = np.array([ctx.nl_value(indicator_id, p) for p in periods], dtype=float)
+        keep = np.isfinite(nl) & np.isfinite(values)
+        periods, values, nl = periods[keep], values[keep], nl[keep]
+    else:
+        (periods, values, nl), how = aligned(ctx, subject, indicator_id, window), None
     s = ctx.sign(indicator_id, sign)
-    return rules.kloof(periods, values, nl, s, yardstick(ctx, indicator_id, periods)), (periods, values, nl)
+    trend = rules.kloof(periods, values, nl, s, yardstick(ctx, indicator_id, periods), ctx.resolution(indicator_id))
+    return trend, (periods, values, nl), how
 
 
 def compare(ctx: Context, subject: Subject, indicator_id: str) -> dict[str, Any] | None:
@@ -329,19 +533,22 @@ def compare(ctx: Context, subject: Subject, indicator_id: str) -> dict[str, Any]
     sign = ctx.sign(indicator_id)
     corop = ctx.corop_values(indicator_id, period)
     ci = ctx.interval(subject, indicator_id, period) if ctx.has_intervals(indicator_id) else None
-    level = rules.niveau(value, nl, corop.to_numpy(dtype=float), sign, ci, ctx.corop_sd(indicator_id, period))
+    level = rules.niveau(value, nl, corop.to_numpy(dtype=float), sign, ci, ctx.corop_sd(indicator_id, period),
+                         ctx.resolution(indicator_id))
     rank, n_ranked = _rank(corop, value, sign) if sign else (None, len(corop))
-    trend, _ = gap_trend(ctx, subject, indicator_id)
+    trend, _, _ = gap_trend(ctx, subject, indicator_id, ctx.unbroken(indicator_id, None))
     return {
         "subject_id": subject.id, "subject_kind": subject.kind, "delineation": subject.delineation,
         "indicator_id": indicator_id, "period": period, "value": value, "nl_value": nl,
         "index_nl": level.index, "diff": level.diff, "robust_sd": level.robust_sd, "z": level.z,
         "ci_low": level.ci_low, "ci_high": level.ci_high, "niveau": level.outcome, "niveau_reason": level.reason,
+        "niveau_neutral": level.neutral,
         "rank": rank, "n_ranked": n_ranked if sign else None, "method": series.methods[i],
         "source_table": series.sources[i], "coverage": float(series.coverage[i]),
         "kloof_from": trend.period_from, "kloof_to": trend.period_to, "kloof_years": trend.n_years,
         "gap_first": trend.gap_first, "gap_last": trend.gap_last, "gap_slope": trend.slope,
         "gap_change": trend.change, "gap_threshold": trend.threshold, "kloof": trend.outcome,
+        "gap_per_decade": trend.per_decade,
     }
 
 
@@ -453,33 +660,53 @@ def _gm_panel(ctx: Context, indicator_id: str) -> pd.DataFrame | None:
     return None
 
 
-def build_dispersion(ctx: Context) -> pd.DataFrame:
-    """The ``dispersion`` table for every indicator with a direction."""
+def corop_dispersion(ctx: Context, indicator_id: str, exclude: Sequence[str] = ()) -> pd.DataFrame:
+    """Per year the weighted spread over the COROP areas (without ``exclude``), for years in which the areas
+    with a value cover ``gm_dekking`` of the population (of the areas considered)."""
     rows = []
+    crs = ctx.corop_series.get(indicator_id)
     corop_pop = ctx.population.groupby(pd.Series(ctx.gm_corop)).sum()
+    corop_pop = corop_pop.drop(index=[c for c in exclude if c in corop_pop.index])
+    if crs is not None:
+        for period, values in crs.iterrows():
+            vals = values.drop(labels=[c for c in exclude if c in values.index]).dropna()
+            if len(vals) < rules.PARAMS.min_corop:
+                continue
+            col = int(period) if int(period) in corop_pop.columns else min(
+                corop_pop.columns, key=lambda y: abs(int(y) - int(period)))
+            w = corop_pop[col].reindex(vals.index)
+            share = float(w.sum() / corop_pop[col].sum())
+            if share < rules.PARAMS.gm_dekking:
+                continue
+            cv, ratio, sd = rules.spread_statistics(vals.to_numpy(), w.to_numpy())
+            rows.append({"indicator_id": indicator_id, "level": "CR", "period": int(period), "cv": cv,
+                         "p90_p10": ratio, "sd": sd, "n_areas": len(vals), "population_share": share})
+    return pd.DataFrame(rows, columns=DISPERSION_COLUMNS)
+
+
+DISPERSION_COLUMNS = ["indicator_id", "level", "period", "cv", "p90_p10", "sd", "n_areas", "population_share"]
+
+
+def build_dispersion(ctx: Context) -> pd.DataFrame:
+    """The ``dispersion`` table for every indicator with a direction: per level and year the weighted CV, P90/P10
+    and standard deviation. COROP years count only when the areas with a value cover ``gm_dekking`` of the
+    population, as at gemeente level (a balanced panel there)."""
+    parts = []
     for indicator_id in primary_directed(ctx.catalogue)["indicator_id"].tolist() + \
             ctx.catalogue[ctx.catalogue["twin_of"].notna() & (ctx.catalogue["direction"] != "neutral")].index.tolist():
-        crs = ctx.corop_series.get(indicator_id)
-        if crs is not None:
-            for period, values in crs.iterrows():
-                vals = values.dropna()
-                if len(vals) < rules.PARAMS.min_corop:
-                    continue
-                col = int(period) if int(period) in corop_pop.columns else min(
-                    corop_pop.columns, key=lambda y: abs(int(y) - int(period)))
-                w = corop_pop[col].reindex(vals.index)
-                cv, ratio = rules.dispersion(vals.to_numpy(), w.to_numpy())
-                rows.append({"indicator_id": indicator_id, "level": "CR", "period": int(period), "cv": cv,
-                             "p90_p10": ratio, "n_areas": len(vals), "population_share": float(w.sum() / corop_pop[col].sum())})
+        parts.append(corop_dispersion(ctx, indicator_id))
         panel = _gm_panel(ctx, indicator_id)
         if panel is not None:
+            rows = []
             for period in panel.columns:
                 w = ctx.weights(panel.index, int(period))
-                cv, ratio = rules.dispersion(panel[period].to_numpy(), w.to_numpy())
+                cv, ratio, sd = rules.spread_statistics(panel[period].to_numpy(), w.to_numpy())
                 rows.append({"indicator_id": indicator_id, "level": "GM", "period": int(period), "cv": cv,
-                             "p90_p10": ratio, "n_areas": int(panel.shape[0]),
+                             "p90_p10": ratio, "sd": sd, "n_areas": int(panel.shape[0]),
                              "population_share": float(w.sum() / ctx.weights(ctx.gm_codes, int(period)).sum())})
-    return pd.DataFrame(rows, columns=["indicator_id", "level", "period", "cv", "p90_p10", "n_areas", "population_share"])
+            parts.append(pd.DataFrame(rows, columns=DISPERSION_COLUMNS))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=DISPERSION_COLUMNS)
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -510,113 +737,255 @@ def claim_indicators(ctx: Context, claim: Claim) -> list[str]:
     return [i for i in ids if i in ctx.catalogue.index]
 
 
+def min_indicators(claim: Claim) -> int:
+    """Judged indicators a claim needs: ``min_indicatoren``, or fewer when the claim itself names fewer."""
+    test = claim.test
+    if test is not None and test.indicator_set is None:
+        return max(1, min(rules.PARAMS.min_indicatoren, len(claim.indicators)))
+    return rules.PARAMS.min_indicatoren
+
+
 def claim_subjects(ctx: Context, claim: Claim, exact: Mapping[tuple[str, str], str]) -> list[tuple[Subject, bool]]:
     """(subject, is_default_delineation) for the claim's regions (every delineation), else its CR/PV codes."""
+    test = claim.test
+    if test is not None and test.on_area:
+        codes = tuple(c for c in claim.area_codes if c.startswith("GM"))
+        return [(Subject(test.area_name or "gebied", "set", None, None, codes), True)]
     out = []
     for rid in claim.regions:
         info = ctx.regions_info.get(rid)
         if info is None or rid == "nederland":
             continue
-        out += [(Subject(rid, "regio", d, exact.get((rid, d))), d == info.default_delineation) for d in info.delineations]
+        delins = info.delineations
+        if claim.test is not None and claim.test.delineation and claim.test.delineation in delins:
+            delins = (claim.test.delineation,)
+        default = claim.test.delineation if claim.test is not None and claim.test.delineation in delins else \
+            info.default_delineation
+        out += [(Subject(rid, "regio", d, exact.get((rid, d))), d == default) for d in delins]
     if not out:
         out = [(Subject(code, code[:2], None, code), True) for code in claim.area_codes if code[:2] in ("CR", "PV")]
     return out
 
 
-def _evidence(claim: Claim, subject: Subject | None, indicator_id: str | None, level: str | None, **values: Any) -> dict:
+def claim_window(ctx: Context, claim: Claim) -> tuple[int, int] | None:
+    """The one window of a claim: the register's, else the span of the claim's indicators in the store."""
     test = claim.test
     assert test is not None
+    if test.window is not None:
+        return test.window
+    if test.kind in ("niveau", "groep"):
+        return None
+    spans = [ctx.span(i) for i in claim_indicators(ctx, claim)]
+    spans = [s for s in spans if s is not None]
+    if not spans:
+        return None
+    return int(np.median([s[0] for s in spans])), int(np.median([s[1] for s in spans]))
+
+
+EVIDENCE_COLUMNS = ["claim_id", "region_id", "delineation", "indicator_id", "level", "test", "period_from",
+                    "period_to", "value_from", "value_to", "nl_from", "nl_to", "statistic", "threshold", "outcome",
+                    "effect", "effect_alt", "neutral", "direction", "agrees", "counted", "note"]
+
+
+def _evidence(claim: Claim, subject: Subject | None, indicator_id: str | None, level: str | None, **values: Any) -> dict:
+    """One evidence row. ``statistic`` is the pair's measure with a fixed sign (positive = better for the region,
+    gap moved its way, spread grew, group A better, population grew); ``effect`` is it in the claim's direction."""
+    test = claim.test
+    assert test is not None
+    claim_sign, _ = rules.EXPECTATIONS[(test.kind, test.expect)]
     outcome = values.get("outcome")
-    agrees = None if outcome in rules.NOT_JUDGED else outcome in rules.AGREES[(test.kind, test.expect)]
-    return {"claim_id": claim.id, "region_id": subject.id if subject else None,
-            "delineation": subject.delineation if subject else None, "indicator_id": indicator_id, "level": level,
-            "test": test.kind, "period_from": None, "period_to": None, "value_from": None, "value_to": None,
-            "nl_from": None, "nl_to": None, "statistic": None, "threshold": None, "note": None,
-            **values, "agrees": agrees}
+    statistic = values.get("statistic")
+    judged = outcome not in rules.NOT_JUDGED and statistic is not None and math.isfinite(float(statistic))
+    row = {"claim_id": claim.id, "region_id": subject.id if subject else None,
+           "delineation": subject.delineation if subject else None, "indicator_id": indicator_id, "level": level,
+           "test": test.kind, "period_from": None, "period_to": None, "value_from": None, "value_to": None,
+           "nl_from": None, "nl_to": None, "statistic": None, "threshold": None, "note": None, "neutral": False,
+           "effect_alt": math.nan, "counted": True, **values}
+    row["effect"] = claim_sign * float(statistic) if judged else math.nan
+    if judged and values.get("statistic_alt") is not None:
+        row["effect_alt"] = claim_sign * float(values["statistic_alt"])
+    row.pop("statistic_alt", None)
+    row["neutral"] = bool(row["neutral"])
+    return row
+
+
+def _note(*parts: str | None) -> str | None:
+    text = "; ".join(p for p in parts if p)
+    return text or None
 
 
 def _pairs_niveau(ctx: Context, claim: Claim, subject: Subject, comps: Mapping[tuple, dict]) -> list[dict]:
     rows = []
     for iid in claim_indicators(ctx, claim):
-        comp = comps.get((subject.id, subject.delineation, iid))
+        comp = compare(ctx, subject, iid) if subject.kind == "set" else comps.get((subject.id, subject.delineation, iid))
         if comp is None:
-            rows.append(_evidence(claim, subject, iid, None, outcome=rules.NIET_TOETSBAAR, note="geen cijfer"))
+            rows.append(_evidence(claim, subject, iid, None, outcome=rules.NIET_TOETSBAAR,
+                                  note=_set_coverage(ctx, subject, iid) if subject.kind == "set" else "geen cijfer"))
             continue
-        note = comp["niveau_reason"] or None
+        neutral = bool(comp.get("niveau_neutral"))
         rows.append(_evidence(claim, subject, iid, None, period_to=comp["period"], value_to=comp["value"],
-                              nl_to=comp["nl_value"], statistic=comp["z"],
-                              threshold=rules.PARAMS.niveau_drempel, outcome=comp["niveau"], note=note))
+                              nl_to=comp["nl_value"], statistic=comp["z"], threshold=rules.PARAMS.drempel,
+                              outcome=comp["niveau"], neutral=neutral, note=comp["niveau_reason"] or None))
     return rows
 
 
-def _pairs_achterstand(ctx: Context, claim: Claim, subject: Subject) -> list[dict]:
+def _set_coverage(ctx: Context, subject: Subject, indicator_id: str) -> str:
+    """Why a set of gemeenten has no figure: how many of them CBS publishes the indicator for."""
+    table = ctx.gm.get(indicator_id)
+    members = subject.members(ctx)
+    if table is None or not len(table.columns):
+        return "geen gemeentecijfers"
+    year = int(max(table.columns))
+    have = table[year].reindex(members).notna()
+    w = ctx.weights(members, year)
+    share = float(w[have.to_numpy()].sum() / w.sum()) if w.sum() else 0.0
+    return (f"CBS publiceert dit cijfer ({year}) voor {int(have.sum())} van de {len(members)} gemeenten "
+            f"({share:.0%} van de inwoners); nodig is {rules.PARAMS.gm_dekking:.0%}")
+
+
+def _window_note(window: tuple[int, int] | None, used: tuple[int, int] | None, breaks: Sequence[int]) -> str | None:
+    if window is None or used is None or used == window:
+        return None
+    inside = [b for b in breaks if window[0] < b <= window[1]]
+    if inside:
+        return f"reeksbreuk in {', '.join(map(str, inside))}: getoetst over {used[0]}–{used[1]}"
+    return None
+
+
+# A region ahead of NL that loses ground has no growing achterstand, and one that gains has no shrinking one:
+# such pairs count as 'no clear difference' for those claims (they still contradict the opposite claim).
+_LEAD_IS_NOT_ARREARS = {(rules.VOORSPRONG_KLEINER, "groeit"), (rules.VOORSPRONG_GROEIT, "neemt_af")}
+
+
+def _gap_line(trend: rules.Kloof, unit: str) -> str | None:
+    """'kloof volgens de trendlijn −1,2 → −2,0 (−0,8 robuuste sd per tien jaar)'; negative = behind NL."""
+    if not (math.isfinite(trend.gap_first) and math.isfinite(trend.per_decade)):
+        return None
+    def f(x: float) -> str:
+        return f"{x:+.2f}".replace(".", ",").replace("-", "−")
+    return (f"kloof volgens de trendlijn {f(trend.gap_first)} → {f(trend.gap_last)} {unit}".rstrip()
+            + f" ({f(trend.per_decade)} robuuste sd per tien jaar)")
+
+
+def _pairs_achterstand(ctx: Context, claim: Claim, subject: Subject, window: tuple[int, int] | None) -> list[dict]:
     test = claim.test
     assert test is not None
     rows = []
     for iid in claim_indicators(ctx, claim):
-        trend, (periods, values, nl) = gap_trend(ctx, subject, iid, test.window, test.sign)
+        used = ctx.unbroken(iid, window)
+        trend, (periods, values, nl), how = gap_trend(ctx, subject, iid, used, test.sign, constant_set=True)
         if not len(periods):
-            rows.append(_evidence(claim, subject, iid, None, outcome=rules.NIET_TOETSBAAR, note="geen cijfers"))
+            rows.append(_evidence(claim, subject, iid, None, outcome=rules.NIET_TOETSBAAR,
+                                  note=_note("geen cijfers in het venster", how)))
+            continue
+        if window is not None and (periods[-1] - periods[0]) < (window[1] - window[0]) / 2:
+            rows.append(_evidence(claim, subject, iid, None, period_from=int(periods[0]), period_to=int(periods[-1]),
+                                  outcome=rules.TE_WEINIG_JAREN,
+                                  note=f"cijfers over minder dan de helft van het venster {window[0]}–{window[1]}"))
             continue
         rows.append(_evidence(claim, subject, iid, None, period_from=int(periods[0]), period_to=int(periods[-1]),
                               value_from=float(values[0]), value_to=float(values[-1]),
-                              nl_from=float(nl[0]), nl_to=float(nl[-1]), statistic=trend.change,
-                              threshold=trend.threshold, outcome=trend.outcome))
+                              nl_from=float(nl[0]), nl_to=float(nl[-1]), statistic=trend.per_decade,
+                              threshold=rules.PARAMS.drempel, outcome=trend.outcome,
+                              neutral=trend.neutral or (trend.outcome, test.expect) in _LEAD_IS_NOT_ARREARS,
+                              note=_note(_gap_line(trend, ctx.unit(iid)),
+                                         "binnen de afronding" if trend.neutral else None,
+                                         "een kleinere voorsprong is geen groeiende achterstand"
+                                         if (trend.outcome, test.expect) in _LEAD_IS_NOT_ARREARS else None,
+                                         _window_note(window, used, ctx.breaks.get(iid, [])), how)))
     return rows
 
 
-def _window_values(series: pd.Series, window: tuple[int, int] | None) -> pd.Series:
-    s = series.dropna()
-    if window is not None:
-        s = s[(s.index >= window[0]) & (s.index <= window[1])]
-    return s
-
-
-def _pairs_ontwikkeling(ctx: Context, claim: Claim, subject: Subject) -> list[dict]:
+def _pairs_ontwikkeling(ctx: Context, claim: Claim, subject: Subject, window: tuple[int, int] | None) -> list[dict]:
     test = claim.test
     assert test is not None
     rows = []
     for iid in claim_indicators(ctx, claim):
-        reg = _window_values(ctx.series(subject, iid).as_series(), test.window)
-        nl = _window_values(ctx.nl.get(iid, pd.Series(dtype=float)), test.window)
-        years = sorted(set(reg.index) & set(nl.index))
-        if len(years) < 2:
-            rows.append(_evidence(claim, subject, iid, None, outcome=rules.TE_WEINIG_JAREN, note="minder dan twee jaren"))
+        used = ctx.unbroken(iid, window)
+        periods, values, how = ctx.window_series(subject, iid, used)
+        nl = np.array([ctx.nl_value(iid, p) for p in periods], dtype=float)
+        ok = np.isfinite(values) & np.isfinite(nl)
+        periods, values, nl = periods[ok], values[ok], nl[ok]
+        if len(periods) < 2:
+            rows.append(_evidence(claim, subject, iid, None, outcome=rules.TE_WEINIG_JAREN,
+                                  note=_note("minder dan twee jaren", how)))
             continue
-        y0, y1 = years[0], years[-1]
+        y0, y1 = int(periods[0]), int(periods[-1])
         crs = ctx.corop_series.get(iid)
         corop_changes = []
         if crs is not None and y0 in crs.index and y1 in crs.index:
             corop_changes = [rules.relative_change(a, b) for a, b in zip(crs.loc[y0], crs.loc[y1], strict=True)]
-        change, nl_change = rules.relative_change(reg[y0], reg[y1]), rules.relative_change(nl[y0], nl[y1])
+        change, nl_change = rules.relative_change(values[0], values[-1]), rules.relative_change(nl[0], nl[-1])
         result = rules.ontwikkeling(change, nl_change, corop_changes, ctx.sign(iid, test.sign))
-        rows.append(_evidence(claim, subject, iid, None, period_from=y0, period_to=y1, value_from=float(reg[y0]),
-                              value_to=float(reg[y1]), nl_from=float(nl[y0]), nl_to=float(nl[y1]),
-                              statistic=result.z, threshold=rules.PARAMS.ontwikkeling_drempel, outcome=result.outcome,
-                              note=f"regio {change:+.1%}, Nederland {nl_change:+.1%}".replace(".", ",")
-                              if math.isfinite(change) and math.isfinite(nl_change) else None))
+        res = ctx.resolution(iid)
+        neutral = rules.below_resolution(values[-1] - values[0] - (nl[-1] - nl[0]), res)
+        rows.append(_evidence(claim, subject, iid, None, period_from=y0, period_to=y1, value_from=float(values[0]),
+                              value_to=float(values[-1]), nl_from=float(nl[0]), nl_to=float(nl[-1]),
+                              statistic=result.z, threshold=rules.PARAMS.drempel, outcome=result.outcome,
+                              neutral=neutral,
+                              note=_note(f"regio {change:+.1%}, Nederland {nl_change:+.1%}".replace(".", ",")
+                                         if math.isfinite(change) and math.isfinite(nl_change) else None,
+                                         "verschil binnen de afronding" if neutral else None,
+                                         _window_note(window, used, ctx.breaks.get(iid, [])), how)))
     return rows
 
 
-def _pairs_spreiding(ctx: Context, claim: Claim, dispersion_frame: pd.DataFrame) -> list[dict]:
+def _pairs_krimp(ctx: Context, claim: Claim, subject: Subject, window: tuple[int, int] | None) -> list[dict]:
+    """Actual shrinkage: the subject's population change over the window, and how many member gemeenten shrank."""
+    rows = []
+    for iid in claim_indicators(ctx, claim):
+        periods, values, how = ctx.window_series(subject, iid, window)
+        if len(periods) < 2:
+            rows.append(_evidence(claim, subject, iid, None, outcome=rules.TE_WEINIG_JAREN, note="minder dan twee jaren"))
+            continue
+        change, outcome = rules.krimp(values[0], values[-1])
+        y0, y1 = int(periods[0]), int(periods[-1])
+        members = subject.members(ctx)
+        table = ctx.gm.get(iid)
+        shrank = None
+        if table is not None and members and y0 in table.columns and y1 in table.columns:
+            t = table.reindex(members)[[y0, y1]].dropna()
+            shrank = f"{int((t[y1] < t[y0]).sum())} van {len(t)} gemeenten kromp"
+        nl0, nl1 = ctx.nl_value(iid, y0), ctx.nl_value(iid, y1)
+        nl_change = rules.relative_change(nl0, nl1)
+        rows.append(_evidence(claim, subject, iid, None, period_from=y0, period_to=y1, value_from=float(values[0]),
+                              value_to=float(values[-1]), nl_from=nl0, nl_to=nl1, statistic=change,
+                              threshold=rules.PARAMS.krimp_drempel, outcome=outcome,
+                              note=_note(f"bevolking {change:+.1%}".replace(".", ","),
+                                         f"Nederland {nl_change:+.1%}".replace(".", ",") if math.isfinite(nl_change) else None,
+                                         shrank, how)))
+    return rows
+
+
+def _pairs_spreiding(ctx: Context, claim: Claim, dispersion_frame: pd.DataFrame, window: tuple[int, int] | None) -> list[dict]:
     test = claim.test
     assert test is not None
     rows = []
     by_key = {k: g.sort_values("period") for k, g in dispersion_frame.groupby(["indicator_id", "level"])}
     for iid in claim_indicators(ctx, claim):
+        measure = rules.spread_measure(ctx.unit(iid))
+        other = "cv" if measure == "sd" else "sd"
+        used = ctx.unbroken(iid, window)
         for level in test.levels:
             part = by_key.get((iid, level))
+            if test.exclude and level == "CR":
+                part = corop_dispersion(ctx, iid, test.exclude)
+                part = part if len(part) else None
             if part is None:
                 rows.append(_evidence(claim, None, iid, level, outcome=rules.TE_WEINIG_JAREN,
                                       note=f"geen reeks over de {LEVEL_NL[level]}"))
                 continue
-            if test.window is not None:
-                part = part[(part["period"] >= test.window[0]) & (part["period"] <= test.window[1])]
-            trend = rules.spreiding(part["period"], part["cv"])
+            if used is not None:
+                part = part[(part["period"] >= used[0]) & (part["period"] <= used[1])]
+            trend = rules.spreiding(part["period"], part[measure])
+            alt = rules.spreiding(part["period"], part[other])
+            word = "standaardafwijking" if measure == "sd" else "variatiecoëfficiënt"
             rows.append(_evidence(claim, None, iid, level, period_from=trend.period_from, period_to=trend.period_to,
                                   value_from=trend.first, value_to=trend.last, statistic=trend.rel_change,
+                                  statistic_alt=alt.rel_change if math.isfinite(alt.rel_change) else None,
                                   threshold=rules.PARAMS.spreiding_drempel, outcome=trend.outcome,
-                                  note=f"{trend.n_years} jaren, {LEVEL_NL[level]}"))
+                                  note=_note(f"{word}, trendlijn; {trend.n_years} jaren, {LEVEL_NL[level]}",
+                                             _window_note(window, used, ctx.breaks.get(iid, [])))))
     return rows
 
 
@@ -637,59 +1006,171 @@ def group_members(ctx: Context, spec: Mapping[str, Any], exact: Mapping[tuple[st
     return codes
 
 
-def _pairs_groep(ctx: Context, claim: Claim, exact: Mapping[tuple[str, str], str]) -> list[dict]:
+def _pairs_groep(ctx: Context, claim: Claim, exact: Mapping[tuple[str, str], str],
+                 subject: Subject | None = None) -> list[dict]:
+    """Group A against group B per indicator; with ``subject``, group A is limited to that region's gemeenten."""
     test = claim.test
     assert test is not None
     a, b = (group_members(ctx, test.groups[k], exact) for k in ("a", "b"))
+    if subject is not None:
+        own = set(subject.members(ctx))
+        a = [c for c in a if c in own]
     rows = []
     for iid in claim_indicators(ctx, claim):
         table = ctx.gm.get(iid)
         sign = ctx.sign(iid, test.sign)
-        if table is None or table.empty:
-            rows.append(_evidence(claim, None, iid, "GM", outcome=rules.NIET_TOETSBAAR, note="geen gemeentecijfers"))
+        if table is None or table.empty or not a:
+            rows.append(_evidence(claim, subject, iid, "GM", outcome=rules.NIET_TOETSBAAR,
+                                  note="geen gemeentecijfers" if a else "geen gemeenten in groep A"))
             continue
         period = int(max(table.columns))
         values = table[period]
+        by_area = ctx.aggregation(iid) == "area_weighted_mean"
         means = []
         for codes in (a, b):
             v = values.reindex(codes)
-            w = ctx.weights(codes, period)
+            w = ctx.area_weights(codes, period) if by_area else ctx.weights(codes, period)
             covered = float(w[v.notna()].sum() / w.sum()) if w.sum() else 0.0
             means.append(rules.weighted_mean(v, w) if covered >= 0.5 else math.nan)
-        result = rules.groep(means[0], means[1], values.dropna().to_numpy(), sign)
-        rows.append(_evidence(claim, None, iid, "GM", period_to=period, value_to=means[0], nl_to=means[1],
-                              statistic=result.z, threshold=rules.PARAMS.groep_drempel, outcome=result.outcome,
-                              note=f"groep A {len(a)}, groep B {len(b)} gemeenten"))
+        result = rules.groep(means[0], means[1], values.dropna().to_numpy(), sign, ctx.resolution(iid))
+        weight = "oppervlaktegewogen" if by_area else "bevolkingsgewogen"
+        rows.append(_evidence(claim, subject, iid, "GM", period_to=period, value_to=means[0], nl_to=means[1],
+                              statistic=result.z, threshold=rules.PARAMS.drempel, outcome=result.outcome,
+                              neutral=result.neutral,
+                              note=_note(f"groep A {len(a)}, groep B {len(b)} gemeenten, {weight}",
+                                         "verschil binnen de afronding" if result.neutral else None)))
     return rows
 
 
-def _verdict_row(claim: Claim, subject: Subject | None, evidence: list[dict], method: str) -> dict:
+# --- from evidence to verdicts -----------------------------------------------------------------------
+
+
+def _threshold_choices(kind: str) -> tuple[float, ...]:
+    if kind == "spreiding":
+        return rules.PARAMS.spreiding_drempels_robuust
+    if kind == "krimp":
+        return (rules.PARAMS.krimp_drempel,)
+    return rules.PARAMS.drempels_robuust
+
+
+def _main_threshold(kind: str) -> float:
+    return {"spreiding": rules.PARAMS.spreiding_drempel, "krimp": rules.PARAMS.krimp_drempel}.get(kind, rules.PARAMS.drempel)
+
+
+def indicator_directions(claim: Claim, rows: Sequence[dict], threshold: float, alt: bool = False
+                         ) -> dict[str, tuple[float, int | None, int]]:
+    """Per indicator (effect, direction in the claim's sense, number of pairs) at one threshold.
+
+    Over several regions the median effect counts (:func:`seeds.rules.indicator_effect`); for *spreiding* the
+    COROP and gemeente levels must agree (otherwise no clear difference); negated expectations flip.
+    """
     test = claim.test
     assert test is not None
-    judged = [e for e in evidence if e["agrees"] is not None]
-    n, k = len(judged), sum(bool(e["agrees"]) for e in judged)
-    label = rules.verdict_label(n, k)
-    missing = len(evidence) - n
+    _, negated = rules.EXPECTATIONS[(test.kind, test.expect)]
+    out: dict[str, tuple[float, int | None, int]] = {}
+    by_indicator: dict[str, list[dict]] = {}
+    for r in rows:
+        by_indicator.setdefault(r["indicator_id"], []).append(r)
+    for iid, part in by_indicator.items():
+        key = "effect_alt" if alt else "effect"
+        effects = [float(r[key]) if r[key] is not None and math.isfinite(float(r[key])) else
+                   (float(r["effect"]) if alt and math.isfinite(float(r["effect"])) else math.nan) for r in part]
+        neutral = [bool(r["neutral"]) for r in part]
+        if test.kind == "spreiding":
+            dirs = [rules.pair_direction(e, threshold, n) for e, n in zip(effects, neutral, strict=True)]
+            judged = [d for d in dirs if d is not None]
+            finite = [e for e in effects if math.isfinite(e)]
+            effect = float(np.median(finite)) if finite else math.nan
+            direction = None if not judged else (judged[0] if all(d == judged[0] for d in judged) else 0)
+        else:
+            effect, direction = rules.indicator_effect(effects, neutral, threshold)
+        out[iid] = (effect, rules.negate(direction) if negated else direction, len(part))
+    return out
+
+
+def _verdict_for(claim: Claim, rows: Sequence[dict], duplicates: Mapping[str, str]) -> dict[str, Any]:
+    """Label, counts and robustness of one verdict from its evidence rows."""
+    test = claim.test
+    assert test is not None
+    minimum = min_indicators(claim)
+    main = _main_threshold(test.kind)
+    labels = []
+    result = None
+    choices = [(t, False) for t in _threshold_choices(test.kind)]
+    if test.kind == "spreiding":
+        choices += [(t, True) for t in _threshold_choices(test.kind)]
+    per_indicator: dict[str, tuple[float, int | None, int]] = {}
+    for threshold, alt in [(main, False), *choices]:
+        dirs = indicator_directions(claim, rows, threshold, alt)
+        counted = [d for iid, (_, d, _) in dirs.items() if iid not in duplicates]
+        v = rules.verdict(counted, minimum)
+        if result is None:
+            result, per_indicator = v, dirs
+        else:
+            labels.append(v.label)
+    assert result is not None
+    robust, robust_text = rules.robustness([result.label, *labels]) if result.label != rules.UNTESTABLE else (False, "")
+    return {"verdict": result, "robust": robust, "robustness_nl": robust_text, "per_indicator": per_indicator}
+
+
+def _verdict_row(ctx: Context, claim: Claim, subject: Subject | None, evidence: list[dict], method: str,
+                 window: tuple[int, int] | None, duplicates: Mapping[str, str]) -> tuple[dict, list[dict]]:
+    """The ``claim_verdicts`` row and the ``claim_indicator_effects`` rows of one verdict."""
+    test = claim.test
+    assert test is not None
+    res = _verdict_for(claim, evidence, duplicates)
+    v: rules.Verdict = res["verdict"]
     expect = EXPECT_NL[(test.kind, test.expect)]
-    if n == 0:
-        summary = f"Niet toetsbaar: voor geen enkel paar zijn bruikbare cijfers ({len(evidence)} zonder gegevens)."
+    if v.label == rules.UNTESTABLE:
+        summary = (f"Niet toetsbaar: {v.n} indicator(en) met bruikbare cijfers, er zijn er minstens "
+                   f"{min_indicators(claim)} nodig ({len({e['indicator_id'] for e in evidence})} getoetst).")
     else:
-        summary = (f"De claim verwacht {expect}; {k} van de {n} getoetste paren wijzen die kant op"
-                   + (f" ({missing} paren zonder bruikbare cijfers)." if missing else "."))
-    return {"claim_id": claim.id, "region_id": subject.id if subject else None,
-            "delineation": subject.delineation if subject else None, "test": test.kind, "expect": test.expect,
-            "label": label, "n_pairs": n, "n_agree": k, "verdict_nl": rules.verdict_text(n, k), "summary_nl": summary,
-            "method_nl": method}
+        summary = f"De claim verwacht {expect}: {rules.counts_text(v)}."
+    dup_note = [f"{ctx.label(d)} telt samen met {ctx.label(k)}" for d, k in duplicates.items()
+                if d in res["per_indicator"]]
+    if dup_note:
+        summary += " Bijna gelijke indicatoren tellen één keer: " + "; ".join(dup_note) + "."
+    row = {"claim_id": claim.id, "region_id": subject.id if subject else None,
+           "delineation": subject.delineation if subject else None, "test": test.kind, "expect": test.expect,
+           "label": v.label, "n_indicators": v.n, "n_support": v.n_support, "n_contra": v.n_contra,
+           "n_neutral": v.n_neutral, "verdict_nl": rules.verdict_text(v), "summary_nl": summary, "method_nl": method,
+           "window_from": window[0] if window else None, "window_to": window[1] if window else None,
+           "window_nl": window_text(ctx, claim, window, evidence), "robust": res["robust"],
+           "robustness_nl": res["robustness_nl"], "group_id": claim.id, "cause_nl": rules.CAUSE_NOT_TESTED
+           if claim.cause else None}
+    effects = [{"claim_id": claim.id, "region_id": row["region_id"], "delineation": row["delineation"],
+                "indicator_id": iid, "theme": ctx.theme(iid), "n_pairs": n, "effect": effect, "direction": d,
+                "counted": iid not in duplicates, "duplicate_of": duplicates.get(iid)}
+               for iid, (effect, d, n) in res["per_indicator"].items()]
+    return row, effects
 
 
-def _method(ctx: Context, claim: Claim) -> str:
+def window_text(ctx: Context, claim: Claim, window: tuple[int, int] | None, evidence: Sequence[dict]) -> str:
+    """'venster 2013–2022' or, for levels, which years were compared."""
+    test = claim.test
+    assert test is not None
+    if window is not None:
+        text = f"venster {window[0]}–{window[1]}"
+        if any("reeksbreuk" in (e.get("note") or "") for e in evidence):
+            text += " (korter waar de reeks een breuk heeft, zie het bewijs)"
+        return text
+    years = sorted({int(e["period_to"]) for e in evidence if e.get("period_to") is not None
+                    and not (isinstance(e["period_to"], float) and math.isnan(e["period_to"]))})
+    if not years:
+        return ""
+    return f"meest recente jaar per indicator ({years[0]}–{years[-1]})" if years[0] != years[-1] else f"jaar {years[0]}"
+
+
+def _method(ctx: Context, claim: Claim, window: tuple[int, int] | None) -> str:
     test = claim.test
     assert test is not None
     parts = [f"Toets: {TEST_NAMES_NL[test.kind]}; verwacht: {EXPECT_NL[(test.kind, test.expect)]}."]
     if test.indicator_set == "brede_welvaart":
         parts.append("Indicatoren: de indicatoren van de CBS Regionale Monitor Brede Welvaart met een richting.")
-    if test.window:
-        parts.append(f"Venster {test.window[0]}–{test.window[1]}.")
+    if window:
+        parts.append(f"Venster {window[0]}–{window[1]}.")
+    if test.per_region:
+        parts.append("De claim geldt volgens de tekst in bepaalde regio's: we beoordelen elke regio apart.")
     if test.kind == "groep":
         parts.append(f"Groep A: {test.groups['a'].get('label', 'A')}; groep B: {test.groups['b'].get('label', 'B')}.")
     if test.note:
@@ -697,50 +1178,139 @@ def _method(ctx: Context, claim: Claim) -> str:
     return " ".join(parts)
 
 
+VERDICT_COLUMNS = ["claim_id", "region_id", "delineation", "test", "expect", "label", "n_indicators", "n_support",
+                   "n_contra", "n_neutral", "verdict_nl", "summary_nl", "method_nl", "window_from", "window_to",
+                   "window_nl", "robust", "robustness_nl", "group_id", "cause_nl"]
+EFFECT_COLUMNS = ["claim_id", "region_id", "delineation", "indicator_id", "theme", "n_pairs", "effect", "direction",
+                  "counted", "duplicate_of"]
+
+
 def untestable_row(claim: Claim) -> dict:
     """The verdict of a claim without a data test."""
     reason = claim.untestable or "De claim doet geen uitspraak die met deze cijfers te toetsen is."
-    return {"claim_id": claim.id, "region_id": None, "delineation": None, "test": None, "expect": None,
-            "label": rules.UNTESTABLE, "n_pairs": 0, "n_agree": 0, "verdict_nl": rules.UNTESTABLE,
-            "summary_nl": reason, "method_nl": ""}
+    row = dict.fromkeys(VERDICT_COLUMNS)
+    row.update({"claim_id": claim.id, "label": rules.UNTESTABLE, "n_indicators": 0, "n_support": 0, "n_contra": 0,
+                "n_neutral": 0, "verdict_nl": rules.UNTESTABLE, "summary_nl": reason, "method_nl": "",
+                "robust": False, "robustness_nl": "", "group_id": claim.same_as or claim.id,
+                "cause_nl": rules.CAUSE_NOT_TESTED if claim.cause else None})
+    return row
+
+
+def _per_region_whole(claim: Claim, region_rows: Sequence[dict], method: str) -> dict:
+    """A claim that holds 'in bepaalde regio's': it holds where it holds; the whole takes the best-supported
+    region's label and names the regions."""
+    test = claim.test
+    assert test is not None
+    judged = [r for r in region_rows if r["label"] != rules.UNTESTABLE]
+    row = dict(judged[0] if judged else region_rows[0]) if region_rows else untestable_row(claim)
+    row.update({"region_id": None, "delineation": None})
+    if not judged:
+        row.update({"label": rules.UNTESTABLE, "verdict_nl": rules.UNTESTABLE})
+        return row
+    best = max(judged, key=lambda r: rules.SCALE_RANK[r["label"]])
+    holds = [r["region_id"] for r in judged if r["label"] in rules.SUPPORTING]
+    row.update({
+        "label": best["label"], "n_indicators": best["n_indicators"], "n_support": best["n_support"],
+        "n_contra": best["n_contra"], "n_neutral": best["n_neutral"], "method_nl": method,
+        "verdict_nl": f"{best['label']} in {len(holds)} van {len(judged)} regio's" if holds
+        else f"{best['label']} (in geen enkele regio ondersteund)",
+        "summary_nl": (f"De claim geldt volgens de tekst in bepaalde regio's; ze wordt ondersteund in {len(holds)} "
+                       f"van de {len(judged)} beoordeelde regio's" + (f" ({', '.join(holds)})." if holds else ".")),
+        "robust": all(r["robust"] for r in judged), "robustness_nl": rules.ROBUST if all(r["robust"] for r in judged)
+        else "per regio, zie de regio's",
+    })
+    return row
+
+
+def _in_regions(row: dict, regions: set[str]) -> bool:
+    """Whether a copied verdict or evidence row belongs to a claim about ``regions`` (national rows always do)."""
+    return row["region_id"] is None or row["region_id"] in regions or row.get("delineation") is None
 
 
 def test_claims(ctx: Context, claims: Sequence[Claim], comparisons: pd.DataFrame, dispersion_frame: pd.DataFrame,
-                exact: Mapping[tuple[str, str], str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``claim_verdicts`` and ``claim_evidence`` tables."""
+                exact: Mapping[tuple[str, str], str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The ``claim_verdicts``, ``claim_evidence`` and ``claim_indicator_effects`` tables.
+
+    Claims registered as ``same_as`` another are not tested again: they carry the verdict of that claim
+    (one verdict per group, every quote kept in ``claims``)."""
     comps = {(r["subject_id"], r["delineation"] if r["subject_kind"] == "regio" else None, r["indicator_id"]): r
              for r in comparisons.to_dict("records")}
-    verdicts, evidence = [], []
+    verdicts: list[dict] = []
+    evidence: list[dict] = []
+    effects: list[dict] = []
+    by_id: dict[str, tuple[list[dict], list[dict], list[dict]]] = {}
     for claim in claims:
         test = claim.test
+        if claim.same_as:
+            continue
         if test is None:
             verdicts.append(untestable_row(claim))
             continue
-        method = _method(ctx, claim)
-        if test.kind in ("spreiding", "groep"):
-            rows = _pairs_spreiding(ctx, claim, dispersion_frame) if test.kind == "spreiding" else _pairs_groep(ctx, claim, exact)
-            evidence += rows
-            verdicts.append(_verdict_row(claim, None, rows, method))
-            continue
-        whole: list[dict] = []
-        for subject, is_default in claim_subjects(ctx, claim, exact):
-            if test.kind == "niveau":
-                rows = _pairs_niveau(ctx, claim, subject, comps)
-            elif test.kind == "achterstand":
-                rows = _pairs_achterstand(ctx, claim, subject)
+        window = claim_window(ctx, claim)
+        method = _method(ctx, claim, window)
+        duplicates = ctx.duplicates(tuple(claim_indicators(ctx, claim)))
+        own_v: list[dict] = []
+        own_e: list[dict] = []
+        own_x: list[dict] = []
+        if test.kind in ("spreiding", "groep") and not test.per_region:
+            rows = (_pairs_spreiding(ctx, claim, dispersion_frame, window) if test.kind == "spreiding"
+                    else _pairs_groep(ctx, claim, exact))
+            own_e += rows
+            v, x = _verdict_row(ctx, claim, None, rows, method, window, duplicates)
+            own_v.append(v)
+            own_x += x
+        else:
+            whole: list[dict] = []
+            region_rows: list[dict] = []
+            for subject, is_default in claim_subjects(ctx, claim, exact):
+                if test.kind == "niveau":
+                    rows = _pairs_niveau(ctx, claim, subject, comps)
+                elif test.kind == "achterstand":
+                    rows = _pairs_achterstand(ctx, claim, subject, window)
+                elif test.kind == "krimp":
+                    rows = _pairs_krimp(ctx, claim, subject, window)
+                elif test.kind == "groep":
+                    rows = _pairs_groep(ctx, claim, exact, subject)
+                else:
+                    rows = _pairs_ontwikkeling(ctx, claim, subject, window)
+                own_e += rows
+                if subject.kind != "set":
+                    v, x = _verdict_row(ctx, claim, subject, rows, method, window, duplicates)
+                    own_v.append(v)
+                    own_x += x
+                if is_default:
+                    whole += rows
+                    region_rows.append(v)
+            if test.per_region:
+                own_v.append(_per_region_whole(claim, region_rows, method))
             else:
-                rows = _pairs_ontwikkeling(ctx, claim, subject)
-            evidence += rows
-            verdicts.append(_verdict_row(claim, subject, rows, method))
-            if is_default:
-                whole += rows
-        verdicts.append(_verdict_row(claim, None, whole, method))
-    ev = pd.DataFrame(evidence, columns=["claim_id", "region_id", "delineation", "indicator_id", "level", "test",
-                                         "period_from", "period_to", "value_from", "value_to", "nl_from", "nl_to",
-                                         "statistic", "threshold", "outcome", "agrees", "note"])
-    verdict_columns = ["claim_id", "region_id", "delineation", "test", "expect", "label", "n_pairs", "n_agree",
-                       "verdict_nl", "summary_nl", "method_nl"]
-    return pd.DataFrame(verdicts, columns=verdict_columns), ev
+                v, x = _verdict_row(ctx, claim, None, whole, method, window, duplicates)
+                own_v.append(v)
+                own_x += x
+        _, negated = rules.EXPECTATIONS[(test.kind, test.expect)]
+        main = _main_threshold(test.kind)
+        for r in own_e:
+            r["counted"] = r["indicator_id"] not in duplicates
+            d = rules.pair_direction(float(r["effect"]), main, bool(r["neutral"]))
+            r["direction"] = rules.negate(d) if negated else d
+        by_id[claim.id] = (own_v, own_e, own_x)
+        verdicts += own_v
+        evidence += own_e
+        effects += own_x
+    for claim in claims:  # one verdict per group of (near-)identical claims
+        if claim.same_as and claim.same_as in by_id:
+            own_v, own_e, own_x = by_id[claim.same_as]
+            mine = set(claim.regions)
+            keep = partial(_in_regions, regions=mine)
+            verdicts += [{**r, "claim_id": claim.id, "group_id": claim.same_as,
+                          "cause_nl": rules.CAUSE_NOT_TESTED if claim.cause else r["cause_nl"]} for r in own_v if keep(r)]
+            evidence += [{**r, "claim_id": claim.id} for r in own_e if keep(r)]
+            effects += [{**r, "claim_id": claim.id} for r in own_x if keep(r)]
+        elif claim.same_as:
+            verdicts.append(untestable_row(claim))
+    ev = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
+    ev["agrees"] = ev["direction"].map(lambda d: None if d is None or (isinstance(d, float) and math.isnan(d)) else d == 1)
+    return (pd.DataFrame(verdicts, columns=VERDICT_COLUMNS), ev, pd.DataFrame(effects, columns=EFFECT_COLUMNS))
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -754,26 +1324,37 @@ def claims_table(claims: Sequence[Claim], document_titles: Mapping[str, str]) ->
         "claim_id": c.id, "document": c.document, "document_title": document_titles.get(c.document, c.document),
         "section": c.section, "quote": c.quote, "paraphrase": c.paraphrase, "kind": c.kind,
         "regions": ",".join(c.regions), "indicators": ",".join(c.indicators), "topic": c.topic,
-        "test": c.test.kind if c.test else None, "expect": c.test.expect if c.test else None,
-        "test_note": c.test.note if c.test else None,
+        "test": _test_of(c, claims).kind if _test_of(c, claims) else None,
+        "expect": _test_of(c, claims).expect if _test_of(c, claims) else None,
+        "test_note": _test_of(c, claims).note if _test_of(c, claims) else None, "group_id": c.same_as or c.id,
+        "cause": bool(c.cause),
     } for c in claims], columns=["claim_id", "document", "document_title", "section", "quote", "paraphrase", "kind",
-                                 "regions", "indicators", "topic", "test", "expect", "test_note"])
+                                 "regions", "indicators", "topic", "test", "expect", "test_note", "group_id", "cause"])
+
+
+def _test_of(claim: Claim, claims: Sequence[Claim]):  # noqa: ANN202 - ClaimTest | None
+    """The claim's own test, or that of the claim it is registered ``same_as``."""
+    if claim.same_as:
+        primary = next((c for c in claims if c.id == claim.same_as), None)
+        return primary.test if primary else None
+    return claim.test
 
 
 def run(frames: Mapping[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
         catalogue: pd.DataFrame, regions_info: Sequence[RegionInfo], claims: Sequence[Claim],
         exact: Mapping[tuple[str, str], str], theme_order: Sequence[str],
-        document_titles: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+        document_titles: Mapping[str, str] | None = None, area: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All engine tables from the build's frames (see the module docstring)."""
-    ctx = Context(frames, population, intervals, catalogue, regions_info)
+    ctx = Context(frames, population, intervals, catalogue, regions_info, area)
     comparisons = build_comparisons(ctx, subjects(ctx, frames["regions"], exact))
     overview = build_theme_overview(comparisons, catalogue, theme_order)
     peers = build_peers(comparisons, catalogue)
     peers = _without_own_corop(peers, ctx)
     disp = build_dispersion(ctx)
-    verdicts, evidence = test_claims(ctx, claims, comparisons, disp, exact)
+    verdicts, evidence, effects = test_claims(ctx, claims, comparisons, disp, exact)
     return {"comparisons": comparisons, "theme_overview": overview, "dispersion": disp, "peers": peers,
-            "claims": claims_table(claims, document_titles or {}), "claim_verdicts": verdicts, "claim_evidence": evidence}
+            "claims": claims_table(claims, document_titles or {}), "claim_verdicts": verdicts, "claim_evidence": evidence,
+            "claim_indicator_effects": effects}
 
 
 def _without_own_corop(peers: pd.DataFrame, ctx: Context) -> pd.DataFrame:

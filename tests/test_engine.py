@@ -118,10 +118,14 @@ def test_behind_and_gap_widening_is_achterstand_groeit(tmp_path: Path) -> None:
     ev = store.claim_evidence("c1")
     row = ev[ev["region_id"] == "r1"].iloc[0]
     assert row["outcome"] == rules.ACHTERSTAND_GROEIT
-    assert row["statistic"] == pytest.approx(-4.0)  # Theil–Sen: the gap fell by 1 a year over four years
+    # Theil–Sen: the gap falls by 1 a year, i.e. 10 per decade, in robust sd of the COROP values
+    rsd = store.comparisons("r1", "corop").set_index("indicator_id").loc["x", "robust_sd"]
+    assert row["statistic"] == pytest.approx(-10.0 / rsd)
     assert bool(row["agrees"]) is True
     whole = store.claim_verdicts().set_index("claim_id").loc["c1"]
-    assert whole["label"] == rules.SUPPORTED and whole["verdict_nl"] == "ondersteund (1 van 1)"
+    assert whole["label"] == rules.SUPPORTED
+    assert whole["verdict_nl"] == "ondersteund (1 van 1 in de richting van de claim, 0 de andere kant)"
+    assert whole["window_nl"] == "venster 2015–2019"
     comp = store.comparisons("r1", "corop").set_index("indicator_id").loc["x"]
     assert comp["kloof"] == rules.ACHTERSTAND_GROEIT and comp["niveau"] == rules.SLECHTER
 
@@ -132,8 +136,8 @@ def test_above_nl_and_converging_is_not_falling_behind(tmp_path: Path) -> None:
     store = s.run([_claim("c1", ClaimTest("achterstand", "groeit"), ["r2"])], tmp_path)
     row = store.claim_evidence("c1").iloc[0]
     assert row["outcome"] == rules.VOORSPRONG_KLEINER
-    assert bool(row["agrees"]) is False
-    assert store.claim_verdicts().set_index("claim_id").loc["c1", "label"] == rules.NOT_SUPPORTED
+    assert bool(row["agrees"]) is False and row["direction"] == 0
+    assert store.claim_verdicts().set_index("claim_id").loc["c1", "label"] == rules.NO_DIFFERENCE
 
 
 def test_uniformly_widening_gaps_increase_dispersion(tmp_path: Path) -> None:
@@ -144,8 +148,10 @@ def test_uniformly_widening_gaps_increase_dispersion(tmp_path: Path) -> None:
     ev = store.claim_evidence("c1").set_index("level")
     for level in ("CR", "GM"):
         assert ev.loc[level, "outcome"] == rules.NEEMT_TOE
-        assert ev.loc[level, "value_to"] == pytest.approx(1.4 * ev.loc[level, "value_from"])
-    assert store.claim_verdicts().set_index("claim_id").loc["c1", "verdict_nl"] == "ondersteund (2 van 2)"
+        assert ev.loc[level, "value_to"] == pytest.approx(1.4 * ev.loc[level, "value_from"])  # the fitted line
+    # one indicator, both levels agree: it counts once
+    verdict = store.claim_verdicts().set_index("claim_id").loc["c1"]
+    assert (verdict["label"], verdict["n_indicators"], verdict["n_support"]) == (rules.SUPPORTED, 1, 1)
     # The same spread re-scaled each year by that year's spread would stay flat; the gap-trend yardstick is fixed.
     disp = store.dispersion(["x"])
     assert disp[disp["level"] == "CR"]["cv"].is_monotonic_increasing
@@ -153,43 +159,45 @@ def test_uniformly_widening_gaps_increase_dispersion(tmp_path: Path) -> None:
 
 def test_difference_inside_cbs_interval_is_equal(tmp_path: Path) -> None:
     s = Synthetic()
-    s.indicator("x", NL, {0: [48] * 5})  # 2 below NL: beyond 0.25 robust sd of the spread
+    s.indicator("x", NL, {0: [46] * 5})  # 4 below NL: beyond 0.5 robust sd of the spread
     store = s.run([_claim("c1", ClaimTest("niveau", "slechter"), ["r1"])], tmp_path)
     assert store.claim_evidence("c1").iloc[0]["outcome"] == rules.SLECHTER
 
-    s.intervals.append({"indicator_id": "x", "region_code": "CR01", "period": YEARS[-1], "lower": 46.0, "upper": 51.0})
+    s.intervals.append({"indicator_id": "x", "region_code": "CR01", "period": YEARS[-1], "lower": 44.0, "upper": 51.0})
     store = s.run([_claim("c1", ClaimTest("niveau", "slechter"), ["r1"])], tmp_path / "ci")
     row = store.claim_evidence("c1").iloc[0]
     assert row["outcome"] == rules.GELIJK
     assert "95%-interval" in row["note"]
     comp = store.comparisons("r1", "corop").set_index("indicator_id").loc["x"]
-    assert (comp["ci_low"], comp["ci_high"]) == (46.0, 51.0)
+    assert (comp["ci_low"], comp["ci_high"]) == (44.0, 51.0)
 
 
 def test_interval_combined_from_gemeenten_for_a_derived_region(tmp_path: Path) -> None:
     s = Synthetic()
-    s.indicator("x", NL, {0: [48] * 5})
-    for g in ("GM0001", "GM0002"):  # the two gemeenten of CR01, each ±2
-        s.intervals.append({"indicator_id": "x", "region_code": g, "period": YEARS[-1], "lower": 46.0, "upper": 50.0})
+    s.indicator("x", NL, {0: [46] * 5})
+    for g in ("GM0001", "GM0002"):  # the two gemeenten of CR01, each ±4: each interval alone reaches NL (50)
+        s.intervals.append({"indicator_id": "x", "region_code": g, "period": YEARS[-1], "lower": 42.0, "upper": 50.0})
     store = s.run([], tmp_path)
     comp = store.comparisons("r1", "corop").set_index("indicator_id").loc["x"]
-    # Two independent estimates with se = 2/1.96 each, equal weights: the mean's half-width is 2/√2 ≈ 1.41,
+    # Two independent estimates with se = 4/1.96 each, equal weights: the mean's half-width is 4/√2 ≈ 2.83,
     # narrower than either gemeente's own interval, so NL (50) now lies outside it.
-    assert comp["ci_high"] - 48.0 == pytest.approx(2.0 / np.sqrt(2))
+    assert comp["ci_high"] - 46.0 == pytest.approx(4.0 / np.sqrt(2))
     assert comp["niveau"] == rules.SLECHTER
 
 
-def test_three_of_five_pairs_is_partly_supported(tmp_path: Path) -> None:
+def test_the_median_region_decides_for_an_indicator(tmp_path: Path) -> None:
     s = Synthetic()
     worse, better = [44] * 5, [56] * 5
     s.indicator("x", NL, {0: worse, 1: worse, 2: worse, 3: better, 4: better})
     regions = ["r1", "r2", "r3", "r4", "r5"]
     store = s.run([_claim("c1", ClaimTest("niveau", "slechter"), regions)], tmp_path)
     whole = store.claim_verdicts().set_index("claim_id").loc["c1"]
-    assert (whole["label"], whole["n_agree"], whole["n_pairs"]) == (rules.PARTLY, 3, 5)
-    assert whole["verdict_nl"] == "deels ondersteund (3 van 5)"
+    # worse in 3 of 5 regions: the median region is worse, so the one indicator supports the claim (it counts once,
+    # not five times: today's main said "deels ondersteund (3 van 5)")
+    assert (whole["label"], whole["n_support"], whole["n_indicators"]) == (rules.SUPPORTED, 1, 1)
     per_region = store.claim_verdicts("r4").iloc[0]
-    assert (per_region["label"], per_region["verdict_nl"]) == (rules.NOT_SUPPORTED, "niet ondersteund (0 van 1)")
+    assert per_region["label"] == rules.CONTRADICTED
+    assert per_region["verdict_nl"] == "tegengesproken (0 van 1 in de richting van de claim, 1 de andere kant)"
 
 
 def test_group_comparison_is_population_weighted(tmp_path: Path) -> None:

@@ -76,7 +76,11 @@ def _niveau_from_raw(con, region_id: str, delineation: str, indicator_id: str, d
         return None
     sign = 1.0 if direction == "higher_is_better" else -1.0
     z = sign * (value - float(nl[period])) / _robust_sd(corop)
-    return rules.GELIJK if abs(z) < rules.PARAMS.niveau_drempel else (rules.BETER if z > 0 else rules.SLECHTER)
+    # rounding unit: the decimals of CBS's own values of the indicator
+    raw = con.execute("SELECT value FROM observations WHERE indicator_id=? AND method='cbs'", [indicator_id]).df()["value"]
+    unit = next(10.0**-d for d in range(5) if np.allclose(raw * 10**d, np.round(raw * 10**d), atol=1e-6))
+    within_rounding = abs(value - float(nl[period])) < 2 * unit - 1e-9
+    return rules.GELIJK if abs(z) < rules.PARAMS.drempel or within_rounding else (rules.BETER if z > 0 else rules.SLECHTER)
 
 
 def test_theme_counts_equal_a_recount_from_the_raw_tables(con, store_env: Path) -> None:  # noqa: ANN001

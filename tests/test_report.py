@@ -103,8 +103,9 @@ def test_text_has_region_members_and_key_figures_as_stored(pdfs: dict[str, bytes
 def test_claims_with_their_stored_verdicts(pdfs: dict[str, bytes], con: Any, region_id: str) -> None:
     _, delineation = _default(con, region_id)
     text = _text(pdfs[region_id])[1]
-    verdicts = con.execute("SELECT claim_id, verdict_nl, label FROM claim_verdicts WHERE region_id = ? AND delineation = ?",
-                           [region_id, delineation]).fetchall()
+    # one verdict per group of claims that say the same: the PDF shows the group's own claim (with its quotes)
+    verdicts = con.execute("SELECT claim_id, verdict_nl, label FROM claim_verdicts WHERE region_id = ? AND delineation = ? "
+                           "AND group_id = claim_id ORDER BY claim_id", [region_id, delineation]).fetchall()
     tested = [(cid, verdict) for cid, verdict, label in verdicts if label != "niet toetsbaar"]
     assert tested
     refs = list(re.finditer(r"\(D\d, (c\d{3})\)", text))
@@ -145,8 +146,8 @@ def test_figure_sentence_words_follow_the_stored_outcome() -> None:
     same = figure_sentence({**row, "diff": 0.01, "niveau": "gelijk", "niveau_reason": "binnen de marge"}, "Twente")
     assert "afgerond op het cijfer voor Nederland" in same and "gelijk aan Nederland (binnen de marge)" in same
     assert figure_sentence({**row, "value": float("nan")}, "Twente") is None
-    assert claims_sentence(["ondersteund", "niet toetsbaar", "deels ondersteund"], "X") == (
-        "Van de 3 claims over X in de documenten zijn er 2 met cijfers getoetst: 1 ondersteund en 1 deels ondersteund; "
+    assert claims_sentence(["ondersteund", "niet toetsbaar", "gemengd beeld"], "X") == (
+        "Van de 3 claims over X in de documenten zijn er 2 met cijfers getoetst: 1 ondersteund en 1 gemengd beeld; "
         "1 niet toetsbaar.")
 
 

@@ -14,13 +14,18 @@ from dashboard import data
 from dashboard.common import lazy_expander
 from dashboard.safety import safe_text
 
-VERDICT_STYLE = {
+VERDICT_STYLE = {  # the label scale of seeds.rules; the words carry the meaning, the colour only repeats it
     "ondersteund": (":material/check_circle:", "green"),
-    "deels ondersteund": (":material/contrast:", "violet"),
-    "niet ondersteund": (":material/cancel:", "orange"),
+    "overwegend ondersteund": (":material/check:", "green"),
+    "gemengd beeld": (":material/contrast:", "violet"),
+    "geen duidelijk verschil": (":material/drag_handle:", "gray"),
+    "overwegend tegengesproken": (":material/close:", "orange"),
+    "tegengesproken": (":material/cancel:", "orange"),
     "niet toetsbaar": (":material/help:", "gray"),
 }
-VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "deels ondersteund": "#762a83", "niet ondersteund": "#b35806"}
+VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "overwegend ondersteund": "#1b7837", "gemengd beeld": "#762a83",
+                       "geen duidelijk verschil": "#4d4d4d", "overwegend tegengesproken": "#b35806",
+                       "tegengesproken": "#b35806"}
 
 
 @st.cache_data(show_spinner=False)
@@ -61,7 +66,7 @@ def region_names() -> dict[str, str]:
 
 
 def verdict_badge(label: str, verdict_nl: str | None = None) -> str:
-    """Markdown for a verdict label in its colour ('deels ondersteund (3 van 5)'); the words carry the meaning.
+    """Markdown for a verdict label in its colour ('gemengd beeld (3 van 9 …)'); the words carry the meaning.
 
     No icon: Streamlit names a Markdown icon in English for screen readers ('check_circle icon'). The colours are the
     theme's text colours (``.streamlit/config.toml``), each at least 5.2:1 on white.
@@ -102,7 +107,26 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
     st.markdown(f"> “{safe_text(claim.quote)}”")
     st.caption(f"{safe_text(doc.title if doc else claim.document)} — {safe_text(claim.section)} "
                f"({safe_text(claim.id)}, {safe_text(claim.kind)})")
+    loc = claim.location
+    where = (", ".join(data.get_store().region_name(c) for c in loc.codes[:12]) + (" …" if len(loc.codes) > 12 else "")
+             if loc.type == "area" else loc.name if loc.type == "point"
+             else " – ".join(t.name for t in loc.towns) + " (schematisch)")
+    st.caption(f"Locatie: {safe_text(where)}")
+    others = [c for c in claims_and_documents()[0] if c.same_as == claim.id]
+    for other in others:
+        odoc = docs.get(other.document)
+        st.markdown(f"> “{safe_text(other.quote)}”")
+        st.caption(f"Zelfde strekking, één oordeel: {safe_text(odoc.title if odoc else other.document)} — "
+                   f"{safe_text(other.section)} ({safe_text(other.id)})")
     st.markdown(safe_text(verdict["summary_nl"]))
+    mark = robustness_line(verdict)
+    if mark:
+        st.caption(safe_text(mark))
+    if verdict.get("cause_nl"):
+        st.markdown(f"*{safe_text(verdict['cause_nl'])}*")
+    strip = theme_strip(claim.id, region_id, delineation)
+    if strip:
+        st.caption(safe_text(strip))
     if verdict.get("method_nl"):
         st.caption(safe_text(verdict["method_nl"]))
     lines, table = _evidence_text(claim.id, region_id, delineation)
@@ -116,7 +140,8 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
 
         charts.show(evidence_spec(claim.id, region_id, delineation), evidence.chart_summary(verdict))
         st.dataframe(table, hide_index=True, width="stretch")
-        st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee.")
+        st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee; "
+                   "bijna gelijke indicatoren tellen één keer.")
 
     if inside_expander:  # Streamlit does not nest expanders
         details()
@@ -124,6 +149,38 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
         with lazy_expander(f"Alle {len(table)} paren en grafiek", f"pairs_{claim.id}_{region_id}_{delineation}") as is_open:
             if is_open:
                 details()
+
+
+def robustness_line(verdict: dict[str, Any]) -> str:
+    """'Venster 2013–2022 · robuust' or '… · bij andere redelijke keuzes: gemengd beeld tot overwegend ondersteund'."""
+    parts = []
+    window = verdict.get("window_nl")
+    if isinstance(window, str) and window:
+        parts.append(window[0].upper() + window[1:])
+    text = verdict.get("robustness_nl")
+    if isinstance(text, str) and text:
+        parts.append("robuust: hetzelfde oordeel bij andere redelijke drempels en maten" if text == "robuust"
+                     else f"niet robuust: bij andere redelijke drempels of maten {text}")
+    return " · ".join(parts)
+
+
+def theme_strip(claim_id: str, region_id: str | None, delineation: str | None) -> str:
+    """Per theme how many indicators point the claim's way, the other way, or show no clear difference."""
+    effects = data.claim_indicator_effects(claim_id)
+    if effects.empty:
+        return ""
+    if region_id is not None and (effects["region_id"] == region_id).any():
+        part = effects[(effects["region_id"] == region_id) & (effects["delineation"] == delineation)]
+    else:
+        part = effects[effects["region_id"].isna()]
+    part = part[part["counted"].astype(bool) & part["direction"].notna()]
+    if part.empty or part["theme_name"].nunique() < 2:
+        return ""
+    cells = []
+    for theme, g in part.groupby("theme_name", sort=False):
+        d = g["direction"].astype(int)
+        cells.append(f"{theme} {int((d == 1).sum())} mee, {int((d == -1).sum())} tegen, {int((d == 0).sum())} geen verschil")
+    return "Per thema: " + "; ".join(cells) + "."
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
@@ -153,7 +210,7 @@ def evidence_spec(claim_id: str, region_id: str | None, delineation: str | None)
 def render_region_claims(region_id: str, delineation: str, large: bool = False) -> None:
     """The claims about one region with that region's own verdict."""
     claims, docs = claims_and_documents()
-    mine = [c for c in claims if region_id in c.regions]
+    mine = [c for c in claims if region_id in c.regions and not c.same_as]
     if not mine:
         st.caption("De vijf documenten doen geen specifieke uitspraken over deze regio.")
         return

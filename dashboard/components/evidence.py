@@ -47,13 +47,14 @@ def pair_sentence(row: Any, region_name: str | None = None) -> str:
     if row.test == "achterstand":
         return (f"{who}{name} {_year(row.period_from)}–{_year(row.period_to)}: {_num(row.value_from, unit)} → "
                 f"{_num(row.value_to, unit)} (NL {_num(row.nl_from, unit)} → {_num(row.nl_to, unit)}) → {outcome}")
-    if row.test == "ontwikkeling":
+    if row.test in ("ontwikkeling", "krimp"):
         return (f"{who}{name} {_year(row.period_from)}–{_year(row.period_to)}: {_num(row.value_from, unit)} → "
                 f"{_num(row.value_to, unit)} (NL {_num(row.nl_from, unit)} → {_num(row.nl_to, unit)}) → {outcome}")
     if row.test == "spreiding":
         level = LEVEL_NL.get(row.level, row.level or "")
-        return (f"{name}, {level} {_year(row.period_from)}–{_year(row.period_to)}: variatiecoëfficiënt "
-                f"{_num(row.value_from, decimals=3)} → {_num(row.value_to, decimals=3)} ({_pct(row.statistic)}) → {outcome}")
+        return (f"{name}, {level} {_year(row.period_from)}–{_year(row.period_to)}: spreiding volgens de trendlijn "
+                f"{_num(row.value_from, decimals=3)} → {_num(row.value_to, decimals=3)} ({_pct(row.statistic)} per tien "
+                f"jaar) → {outcome}")
     if row.test == "groep":
         return f"{name} {_year(row.period_to)}: groep A {_num(row.value_to, unit)}, groep B {_num(row.nl_to, unit)} → {outcome}"
     return f"{who}{name}: {outcome}"
@@ -65,7 +66,19 @@ def _year(value: Any) -> str:
 
 def judged(evidence: pd.DataFrame) -> pd.DataFrame:
     """The pairs that count for the verdict (not the ones without usable figures)."""
-    return evidence[evidence["agrees"].notna()]
+    return evidence[evidence["direction"].notna()]
+
+
+DIRECTION_NL = {1: "in de richting van de claim", -1: "de andere kant", 0: "geen duidelijk verschil"}
+
+
+def counts_word(row: Any) -> str:
+    """How a pair counts, in words."""
+    if pd.isna(row.direction):
+        return "telt niet mee (geen bruikbare cijfers)"
+    text = DIRECTION_NL[int(row.direction)]
+    counted = getattr(row, "counted", True)
+    return text if counted is None or pd.isna(counted) or bool(counted) else text + " (telt samen met een bijna gelijke indicator)"
 
 
 def lines(evidence: pd.DataFrame, names: dict[str, str], limit: int = 4) -> list[str]:
@@ -73,7 +86,7 @@ def lines(evidence: pd.DataFrame, names: dict[str, str], limit: int = 4) -> list
     rows = judged(evidence)
     if rows.empty:
         return []
-    agree, other = rows[rows["agrees"].astype(bool)], rows[~rows["agrees"].astype(bool)]
+    agree, other = rows[rows["direction"] == 1], rows[rows["direction"] != 1]
     picked = pd.concat([agree.head((limit + 1) // 2), other.head(limit // 2)])
     if len(picked) < limit:
         picked = pd.concat([picked, rows.drop(picked.index).head(limit - len(picked))])
@@ -98,7 +111,7 @@ def table(evidence: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "NL / groep B tot": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["nl_to"], ev["unit"], strict=True)],
         "Maat": [_statistic(r) for r in ev.itertuples()],
         "Uitkomst": ev["outcome"],
-        "Telt mee": ev["agrees"].map(lambda a: "–" if pd.isna(a) else ("ja, in lijn" if a else "ja, niet in lijn")),
+        "Telt als": [counts_word(r) for r in ev.itertuples()],
         "Toelichting": ev["note"].fillna(""),
     })
 
@@ -108,8 +121,10 @@ def _statistic(row: Any) -> str:
         return "–"
     if row.test in ("niveau", "groep", "ontwikkeling"):
         return f"{float(row.statistic):+.2f} sd".replace(".", ",")
-    if row.test == "spreiding":
-        return _pct(row.statistic)
+    if row.test == "achterstand":
+        return f"{float(row.statistic):+.2f} sd per tien jaar".replace(".", ",")
+    if row.test in ("spreiding", "krimp"):
+        return _pct(row.statistic) + (" per tien jaar" if row.test == "spreiding" else "")
     unit = row.unit if isinstance(row.unit, str) else ""
     return f"{'+' if row.statistic > 0 else ''}{_num(row.statistic, unit)} (drempel {_num(row.threshold, unit)})"
 
@@ -144,15 +159,16 @@ def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: 
                      alt.Tooltip("cv:Q", title="variatiecoëfficiënt", format=".3f")],
         ).properties(height=260)
     if test == "achterstand":
-        rows = rows.assign(start=rows["statistic"] * 0, eind=rows["statistic"] / rows["threshold"])
+        rows = rows.assign(start=rows["statistic"] * 0, eind=rows["statistic"])
         base = alt.Chart(rows).encode(y=alt.Y("indicator:N", title=None, sort=None))
         bars = base.mark_bar(height=10).encode(
-            x=alt.X("eind:Q", title="verandering van de kloof, in drempels (links = tegen de regio)"),
+            x=alt.X("eind:Q", title="verandering van de kloof per tien jaar, in robuuste sd (links = tegen de regio)"),
             x2="start:Q", color=colour,
             tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
                      alt.Tooltip("outcome:N", title="uitkomst")],
         )
-        rule = alt.Chart(pd.DataFrame({"x": [-1.0, 1.0]})).mark_rule(color="#595959", strokeDash=[3, 3]).encode(x="x:Q")
+        t = float(rows["threshold"].max())
+        rule = alt.Chart(pd.DataFrame({"x": [-t, t]})).mark_rule(color="#595959", strokeDash=[3, 3]).encode(x="x:Q")
         layer = bars + rule
         if rows["gebied"].nunique() > 1:
             layer = bars.encode(yOffset=alt.YOffset("gebied:N")) + rule
@@ -163,12 +179,14 @@ def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: 
         tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
                  alt.Tooltip("outcome:N", title="uitkomst"), alt.Tooltip("statistic:Q", title="sd", format="+.2f")],
     )
-    band = alt.Chart(pd.DataFrame({"a": [-0.25], "b": [0.25]})).mark_rect(color="#d9d9d9", opacity=0.5).encode(
+    t = float(rows["threshold"].max()) if rows["threshold"].notna().any() else 0.0
+    band = alt.Chart(pd.DataFrame({"a": [-t], "b": [t]})).mark_rect(color="#d9d9d9", opacity=0.5).encode(
         x="a:Q", x2="b:Q")
     return (band + base).properties(height=height)
 
 
 def chart_summary(verdict: dict[str, Any]) -> str:
     """Text alternative for the evidence chart."""
-    return (f"Grafiek bij de claim: {verdict.get('n_agree', 0)} van de {verdict.get('n_pairs', 0)} getoetste paren "
-            f"wijzen in de richting van de claim. De tabel hieronder geeft dezelfde cijfers.")
+    return (f"Grafiek bij de claim: {verdict.get('n_support', 0)} van de {verdict.get('n_indicators', 0)} beoordeelde "
+            f"indicatoren wijzen in de richting van de claim, {verdict.get('n_contra', 0)} de andere kant. "
+            "Het grijze vlak is de drempel: verschillen daarbinnen tellen niet. De tabel hieronder geeft dezelfde cijfers.")

@@ -138,7 +138,7 @@ def claims(region_id: str, delineation: str) -> dict[str, Any]:
     sentences (numbers as stored) and how many pairs are not written out; the untested ones; every claim's
     label; the documents referred to."""
     everything, docs = claims_and_documents()
-    mine = sorted((c for c in everything if region_id in c.regions), key=lambda c: (not c.testable, c.id))
+    mine = sorted((c for c in everything if region_id in c.regions and not c.same_as), key=lambda c: (not c.testable, c.id))
     doc_ids = {file: f"D{i}" for i, file in enumerate(docs, start=1)}
     names = {k: v for k, v in region_names().items() if k != region_id}  # no "Twente · " before every pair
     tested, untested, labels, used_docs = [], [], [], {}

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.components.fmt import fmt_num, short_unit, with_unit
-from seeds.rules import BETER, GELIJK, NOT_SUPPORTED, PARTLY, SLECHTER, SUPPORTED, UNTESTABLE
+from seeds.rules import BETER, GELIJK, LABELS, SLECHTER, UNTESTABLE
 
 # The key figures as the subject of a sentence (wording only; unknown indicators use the catalogue name).
 SUBJECT_NL = {
@@ -112,9 +112,9 @@ def claims_sentence(labels: Iterable[str], region_name: str) -> str | None:
     labels = list(labels)
     if not labels:
         return None
-    count = {k: labels.count(k) for k in (SUPPORTED, PARTLY, NOT_SUPPORTED, UNTESTABLE)}
+    count = {k: labels.count(k) for k in LABELS}
     tested = len(labels) - count[UNTESTABLE]
-    parts = [f"{count[k]} {k}" for k in (SUPPORTED, PARTLY, NOT_SUPPORTED) if count[k]]
+    parts = [f"{count[k]} {k}" for k in LABELS if k != UNTESTABLE and count[k]]
     listed = and_list(parts)
     text = f"Van de {len(labels)} claims over {region_name} in de documenten "
     text += f"zijn er {tested} met cijfers getoetst: {listed}" if tested else "is er geen met cijfers getoetst"

@@ -8,8 +8,7 @@ from dashboard import common, data
 from dashboard.components import mapdata, maps
 from dashboard.components.claims_layer import claims_and_documents, render_claim
 from dashboard.params import ViewParams, set_params
-from dashboard.safety import safe_text
-from seeds.rules import LABELS
+from seeds.rules import LABELS, UNTESTABLE
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -53,30 +52,40 @@ def render() -> None:
     set_params(document=",".join(sel_docs) or None, regio=",".join(sel_regions) or None,
                soort=",".join(sel_kinds) or None, oordeel=",".join(sel_labels) or None)
     verdicts = data.claim_verdicts()
+    # Claims that say what another one says carry its verdict and are shown on its card (one verdict per group).
     shown = [c for c in claims
-             if (not sel_docs or c.document in sel_docs)
+             if not c.same_as
+             and (not sel_docs or c.document in sel_docs)
              and (not sel_regions or set(sel_regions) & set(c.regions))
              and (not sel_kinds or c.kind in sel_kinds)
              and (not sel_labels or verdicts.loc[c.id, "label"] in sel_labels)]
     counts = verdicts.loc[[c.id for c in shown], "label"].value_counts()
-    st.markdown(f"**{len(shown)}** van {len(claims)} claims")
-    cols = st.columns(len(LABELS))
-    for col, label in zip(cols, LABELS, strict=True):
-        col.metric(label.capitalize(), int(counts.get(label, 0)))
-    st.caption("Ondersteund: alle getoetste paren van regio en indicator wijzen de kant van de claim op; deels: een "
-               "deel (k van n); niet: geen enkel. Niet toetsbaar: de tekst geeft geen richting of de cijfers ontbreken; "
-               "de reden staat bij de claim. De regels staan op de pagina Over.")
+    n_grouped = sum(1 for c in claims if c.same_as)
+    st.markdown(f"**{len(shown)}** van {len(claims) - n_grouped} claims ({n_grouped} claims met dezelfde strekking "
+                "staan bij de claim die ze herhalen)")
+    tested_labels = [lab for lab in LABELS if lab != UNTESTABLE]
+    cols = st.columns(4)
+    for i, label in enumerate([*tested_labels, UNTESTABLE]):
+        cols[i % 4].metric(label[0].upper() + label[1:], int(counts.get(label, 0)))
+    st.caption("De schaal loopt van ondersteund via overwegend ondersteund, gemengd beeld en geen duidelijk verschil "
+               "naar overwegend tegengesproken en tegengesproken; de eenheid van bewijs is de indicator. Niet "
+               "toetsbaar: de tekst geeft geen richting, de indicator meet niet wat de claim zegt of de cijfers "
+               "ontbreken; de reden staat bij de claim. De regels staan op de pagina Over.")
     map_col, list_col = st.columns([2, 3], gap="medium")
     with map_col:
         ids = tuple(c.id for c in shown)
         maps.show(claims_map(ids), lambda: claims_svg(ids), key="claims_map", height=620)
         st.caption("Paars: plaatsen, schematische lijnen en gebieden waarover de documenten iets zeggen.")
     with list_col:
-        # No fixed-height scroll box: a box the keyboard cannot scroll fails WCAG 2.1.1.
-        for claim in shown:
-            render_claim(claim, docs)
-            loc = claim.location
-            where = (", ".join(data.get_store().region_name(c) for c in loc.codes) if loc.type == "area"
-                     else loc.name if loc.type == "point" else " – ".join(t.name for t in loc.towns) + " (schematisch)")
-            st.caption(f"Locatie: {safe_text(where)}")
+        # No fixed-height scroll box: a box the keyboard cannot scroll fails WCAG 2.1.1. Cards are closed
+        # expanders (content rendered on opening), grouped by document with the tested claims first.
+        for doc_file in doc_files:
+            mine = [c for c in shown if c.document == doc_file]
+            if not mine:
+                continue
+            n_tested = sum(verdicts.loc[c.id, "label"] != UNTESTABLE for c in mine)
+            st.subheader(docs[doc_file].title, anchor=False)
+            st.caption(f"{len(mine)} claims, waarvan {n_tested} met cijfers getoetst")
+            for claim in sorted(mine, key=lambda c: (verdicts.loc[c.id, "label"] == UNTESTABLE, c.id)):
+                render_claim(claim, docs, compact=True)
     common.footer()

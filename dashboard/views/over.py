@@ -106,7 +106,9 @@ def _rules_md() -> str:
     """The Dutch paragraphs of the comparison rules, straight from the pipeline's rule module."""
     from seeds.rules import RULES_NL
 
-    order = ["niveau", "achterstand", "spreiding", "groep", "ontwikkeling", "oordeel", "grenzen"]
+    first = ["niveau", "achterstand", "reeksbreuk", "spreiding", "groep", "ontwikkeling", "krimp", "oordeel",
+             "robuustheid", "grenzen"]
+    order = [k for k in first if k in RULES_NL] + [k for k in RULES_NL if k not in first]
     return "\n\n".join(safe_text(RULES_NL[k]) for k in order)
 
 
