@@ -230,19 +230,19 @@ def test_region_claims_only_mark_that_region(store_env: Path) -> None:
 
 
 def test_one_colour_domain_for_every_region(store_env: Path) -> None:
-    from dashboard import data
+    from dashboard import data, profile
     from dashboard.components import mapdata
     from dashboard.views import regio
 
     ind = regio.DEFAULT_MAP_INDICATOR
     period = data.periods(ind, "GM")[-1]
     national = mapdata.domain(ind, "GM", period)
-    specs = {r: regio.region_map(r, data.region_defs()[r].default_delineation, ind, True)
+    specs = {r: profile.region_map(r, data.region_defs()[r].default_delineation, ind, True)
              for r in ("twente", "zuid-limburg", "noord-en-oost-groningen")}
     assert {s.domain for s in specs.values()} == {national}
     legends = set()
     for rid, spec in specs.items():
-        svg = regio.region_svg(rid, data.region_defs()[rid].default_delineation, ind, True, presentation=True)
+        svg = profile.region_svg(rid, data.region_defs()[rid].default_delineation, ind, True, presentation=True)
         legends.add(tuple(re.findall(r">((?:≤ |≥ )?\d+,\d)</text>", svg)[:2]))
         code, value = next((c, v) for c, v in spec.values.items() if v.value is not None and c in
                            {f["id"] for f in spec.features})
