@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from dashboard.components.maps.projection import Projection
-from dashboard.components.maps.spec import Geometry, MapSpec, esc
+from dashboard.components.maps.spec import Geometry, MapSpec, Outline, esc
 
 CHAR_EM = 0.56  # average glyph width of the (semi)bold UI font, in em (label collision boxes)
 
@@ -146,3 +146,24 @@ def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projecti
                 break
     return (f'<g class="labels" font-size="{font:g}" font-weight="600" {halo(font)}>{"".join(out)}</g>'
             if out else "")
+
+
+def outline_labels_svg(outlines: Sequence[Outline], proj: Projection, font: float, occupied: Boxes) -> str:
+    """The names of labelled outlines (the ten regions) inside them, bold with a halo; each takes the first free
+    spot among its pole of inaccessibility and a few nearby points (a name that fits nowhere is still written)."""
+    out = []
+    fs = font * 0.92
+    for o in outlines:
+        point = label_point(o.geometry, proj)
+        if point is None:
+            continue
+        x0, y0, _ = point
+        w = text_width(o.name, fs) * 1.06
+        spots = [(x0, y0), (x0, y0 - fs * 1.2), (x0, y0 + fs * 1.2), (x0 - w / 3, y0), (x0 + w / 3, y0)]
+        chosen = next((s for s in spots if occupied.free((s[0] - w / 2, s[1] - fs * 0.75, s[0] + w / 2, s[1] + fs * 0.3),
+                                                         margin=fs * 0.1)), spots[0])
+        x, y = chosen
+        occupied.add((x - w / 2, y - fs * 0.75, x + w / 2, y + fs * 0.3))
+        out.append(f'<text x="{x:.1f}" y="{y + fs * 0.35:.1f}" text-anchor="middle">{esc(o.name)}</text>')
+    return (f'<g class="olabels" font-size="{fs:.1f}" font-weight="700" pointer-events="none" {halo(fs)}>'
+            f'{"".join(out)}</g>' if out else "")

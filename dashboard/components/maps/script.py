@@ -8,6 +8,7 @@ COMPONENT_CSS = """
 .bw-map svg{display:block;width:100%;height:auto;max-height:var(--bw-map-max-h,78vh)}
 .bw-map:focus-visible{outline:3px solid #0b1f44;outline-offset:2px}
 .bw-map path.f:hover,.bw-map path.f.hl{stroke:#000;stroke-width:1.8}
+.bw-map svg[data-link] path.f{cursor:pointer}
 .bw-map .cmark:hover circle,.bw-map .cmark.hl circle{stroke:#000}
 .bw-tip{position:absolute;z-index:10;pointer-events:none;max-width:24rem;background:#fff;color:#111;
   border:1px solid #444;border-radius:4px;padding:.4rem .6rem;font-size:.9rem;line-height:1.3;
@@ -34,6 +35,7 @@ function linesFor(el, svg) {
     out.push(el.dataset.v + (unit ? ' ' + unit : ''));
     if (el.dataset.r) out.push('positie ' + el.dataset.r + ' van ' + svg.dataset.of);
   }
+  if (el.dataset.g) out.push('Regio: ' + el.dataset.g);
   if (svg.dataset.nl) out.push('Nederland: ' + svg.dataset.nl);
   if (svg.dataset.src) out.push(svg.dataset.src + (el.dataset.m ? ' (' + el.dataset.m + ')' : ''));
   return out;
@@ -67,11 +69,17 @@ function setup(box) {
     const el = e.target.closest && e.target.closest('path.f, [data-tip]');
     if (el && box.contains(el)) show(el, e.clientX, e.clientY); else hide();
   });
+  const open = (el) => {  // the area's own page (a click, or Enter on the area walked to with the arrow keys)
+    const link = svg() && svg().dataset.link;
+    if (link && el && el.matches('path.f[data-k]')) window.location.assign(link + encodeURIComponent(el.dataset.k));
+  };
+  box.addEventListener('click', (e) => { open(e.target.closest && e.target.closest('path.f')); });
   box.addEventListener('pointerleave', hide);
   box.addEventListener('blur', hide);
   box.addEventListener('keydown', (e) => {
     const keys = {ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1};
     if (e.key === 'Escape') { hide(); return; }
+    if (e.key === 'Enter' && current) { e.preventDefault(); open(current); return; }
     if (!(e.key in keys) || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault(); e.stopPropagation();
     const items = Array.from(svg().querySelectorAll('path.f, [data-tip]'));
@@ -107,7 +115,8 @@ export default function (component) {
     box.tabIndex = 0;
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', (svg.getAttribute('aria-label') || 'Kaart') +
-      ' Met de pijltjestoetsen loopt u de gebieden langs; de tabel onder de kaart heeft dezelfde cijfers.');
+      ' Met de pijltjestoetsen loopt u de gebieden langs' + (svg.dataset.link ? ', Enter opent de pagina van het gebied' : '') +
+      '; de tabel onder de kaart heeft dezelfde cijfers.');
   } else {
     box.removeAttribute('tabindex'); box.removeAttribute('role'); box.removeAttribute('aria-label');
   }

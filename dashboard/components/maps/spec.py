@@ -40,11 +40,14 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Outline:
-    """A region outline drawn on top (name for the text alternative)."""
+    """A region outline drawn on top (name for the text alternative); ``label`` writes the name on the map, and
+    the areas whose codes are in ``members`` name the region in their tooltip."""
 
     name: str
     geometry: Geometry
     width: float = 2.4
+    label: bool = False
+    members: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from dashboard.components.maps.colour import (
     legend_direction,
     palette_for,
 )
-from dashboard.components.maps.labels import Boxes, halo, labels_svg, text_width
+from dashboard.components.maps.labels import Boxes, halo, labels_svg, outline_labels_svg, text_width
 from dashboard.components.maps.projection import (
     Projection,
     clip_polyline,
@@ -44,6 +44,7 @@ from dashboard.components.maps.spec import ClaimsLayer, MapSpec, esc, value_text
 from dashboard.components.maps.table import table_html
 
 MAX_TIP_CLAIMS = 8
+AREA_LINK = "gebied?code="  # a click (or Enter) on an area opens its page: relative, so it works under a base path
 
 
 def summary_text(spec: MapSpec) -> str:
@@ -154,7 +155,7 @@ def _legend(spec: MapSpec, width: float, font: float, uid: str, missing: bool, t
 def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None, labels: bool = False,
                font_px: float = 13, interactive: bool = True, uid: str = "bwm", legend: bool = True,
                legend_title: bool = False, total_height: float | None = None, step: float = 0.5,
-               pad: float = 0.03) -> str:
+               pad: float = 0.03, link: str | None = AREA_LINK) -> str:
     """The map as one self-contained SVG string.
 
     ``width`` × ``height`` is the map's viewBox (the page scales it; the legend band comes below); without
@@ -162,7 +163,8 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
     writes the area names on the map (white halo, overlapping labels skipped); ``font_px`` sizes every text in
     viewBox units; ``legend_title`` puts the indicator and period in the legend. ``uid`` keeps ids unique when
     a page shows several maps. Every coloured area is a ``<path class="f">`` with ``<title>`` (name) and data
-    attributes (code, formatted value, rank); the root carries unit, NL value, source and period for the tooltip.
+    attributes (code, formatted value, rank, the region it lies in); the root carries unit, NL value, source and
+    period for the tooltip and, when interactive, ``link`` (the area page's URL before the code) for clicks.
     """
     ind = spec.indicator
     features = list(spec.features)
@@ -183,18 +185,23 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
 
     # Colour the areas (missing: hatched grey).
     area_paths: list[str] = []
+    group_of: dict[str, list[str]] = {}
+    for o in spec.outlines:
+        for member in o.members:
+            group_of.setdefault(member, []).append(o.name)
     for feature in features:
         code = feature["id"]
+        group = f' data-g="{esc(", ".join(group_of[code]))}"' if interactive and code in group_of else ""
         d = geometry_path(feature["geometry"], proj, step)
         if not d:
             d = "M0 0"  # too small to see at this scale, still counted and listed
         av = spec.values.get(code)
         name = av.name if av else feature["properties"].get("statnaam", code)
         if ind is None:
-            area_paths.append(f'<path class="f" d="{d}" data-k="{esc(code)}"><title>{esc(name)}</title></path>')
+            area_paths.append(f'<path class="f" d="{d}" data-k="{esc(code)}"{group}><title>{esc(name)}</title></path>')
             continue
         colour = fill_for(av.value if av else None, spec.domain, ind.direction)
-        attrs = f'data-k="{esc(code)}"'
+        attrs = f'data-k="{esc(code)}"{group}'
         if colour is None:
             area_paths.append(f'<path class="f m" d="{d}" fill="url(#{uid}-h)" {attrs}><title>{esc(name)}</title></path>')
             continue
@@ -210,7 +217,7 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
             f' class="bw-svgmap" font-family="{esc(FONT_FAMILY)}" fill="{TEXT_COLOUR}"',
             f' aria-label="{esc(summary_text(spec))}" data-n="{len(features)}"']
     if interactive:
-        root.append(' data-interactive="1"')
+        root.append(' data-interactive="1"' + (f' data-link="{esc(link)}"' if link else ""))
     if ind is not None:
         root.append(f' data-unit="{esc(ind.unit)}" data-of="{spec.n_ranked} {esc(ind.level_plural)}"')
         if ind.nl_value is not None and not pd.isna(ind.nl_value):
@@ -236,6 +243,9 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
         outl = "".join(f'<path d="{d}" stroke-width="{o.width:g}"><title>{esc(o.name)}</title></path>'
                        for o in spec.outlines if (d := geometry_path(o.geometry, proj, step)))
         out.append(f'<g class="outl" fill="none" stroke="{OUTLINE_COLOUR}" stroke-linejoin="round">{outl}</g>')
+    named = [o for o in spec.outlines if o.label]
+    if named:
+        out.append(outline_labels_svg(named, proj, font_px, occupied))
     if spec.claims and not spec.claims.empty:
         out.append(_claims_svg(spec.claims, proj, width, map_h, font_px, interactive, occupied, labels))
     if labels:
