@@ -24,6 +24,7 @@ LEVELS = ("GM", "CR", "PV", "NL")
 LEVEL_NL = {"regio": "Regio", "GM": "Gemeente", "CR": "COROP-gebied", "PV": "Provincie", "NL": "Land"}
 PEERS_NL = {"regio": "COROP-gebieden", "GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 # viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
+GM_SURROUNDINGS = 0.3  # degrees of latitude (about 33 km) shown around a gemeente at least
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
 _EMPTY_VALUES = ["indicator_id", "period", "value", "method", "coverage", "source_table", "reason"]
 
@@ -335,7 +336,12 @@ def region_map(key: str, delineation: str | None, indicator_id: str, show_claims
     frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
         columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
     line = outline(key, delineation)
-    bbox = maps.padded_bbox(maps.geometry_bbox([line.geometry]), pad=0.35 if key.startswith("GM") else 0.06)
+    bbox = maps.geometry_bbox([line.geometry])
+    if key.startswith("GM"):  # a gemeente in its surroundings: at least GM_SURROUNDINGS degrees of latitude
+        x0, y0, x1, y1 = bbox
+        grow = max(0.0, GM_SURROUNDINGS - (y1 - y0)) / 2
+        bbox = (x0 - grow * 1.6, y0 - grow, x1 + grow * 1.6, y1 + grow)
+    bbox = maps.padded_bbox(bbox, pad=0.25 if key.startswith("GM") else 0.06)
     if aspect is not None:
         bbox = maps.fit_bbox(bbox, aspect)
     gemeenten = data.shape("GM")["features"]
