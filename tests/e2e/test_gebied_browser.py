@@ -68,3 +68,16 @@ def test_enter_on_kerkrade_opens_its_page(page: Any, dashboard_server: Streamlit
     assert "Kerkrade" in page.locator(".bw-tip").inner_text()
     page.keyboard.press("Enter")
     _assert_kerkrade_page(page)
+
+
+def test_search_finds_sudwest_fryslan(page: Any, dashboard_server: StreamlitServer) -> None:
+    _national(page, dashboard_server)
+    box = page.get_by_label("Zoek een gemeente, COROP-gebied, provincie of regio")
+    box.fill("sudwest")
+    box.press("Enter")
+    hit = page.locator("ul.bw-search a", has_text="Súdwest-Fryslân")
+    hit.wait_for(timeout=30_000)
+    hit.click()
+    page.wait_for_url("**/gebied?code=GM1900*", timeout=60_000)
+    wait_idle(page)
+    assert page.locator("h1").first.inner_text().strip() == "Súdwest-Fryslân"
