@@ -116,3 +116,20 @@ def test_gemeente_figures_equal_the_bundle_csv(store_env: Path, bundle_dir: Path
         value, comparison = card(text, f"{title} ({year})")
         assert value == with_unit(float(mine[column]), unit)
         assert comparison.startswith(f"NL {with_unit(float(nl), unit)}")
+
+
+def test_similar_areas_are_stored_per_level(con) -> None:
+    rows = con.execute("""SELECT s.level, count(DISTINCT s.code), max(s.similar_rank),
+                                 bool_and(r.region_level = s.level), bool_and(s.code <> s.similar_code)
+                          FROM similar_areas s JOIN regions r ON r.region_code = s.similar_code GROUP BY 1 ORDER BY 1""").fetchall()
+    assert rows == [("CR", 40, 20, True, True), ("GM", 342, 20, True, True), ("PV", 12, 11, True, True)]
+    ordered = con.execute("SELECT bool_and(d >= p) FROM (SELECT distance AS d, lag(distance) OVER "
+                          "(PARTITION BY code ORDER BY similar_rank) AS p FROM similar_areas) WHERE p IS NOT NULL").fetchone()[0]
+    assert ordered  # closest first
+    assert con.execute("SELECT count(*) FROM similar_areas WHERE description NOT LIKE '%.'").fetchone()[0] == 0
+
+
+def test_every_area_has_comparisons_and_a_theme_overview(con) -> None:
+    kinds = dict(con.execute("SELECT subject_kind, count(DISTINCT subject_id) FROM comparisons GROUP BY 1").fetchall())
+    assert kinds["GM"] == 342 and kinds["CR"] == 40 and kinds["PV"] == 12
+    assert con.execute("SELECT count(DISTINCT region_id) FROM theme_overview WHERE delineation = 'cbs'").fetchone()[0] == 394
