@@ -61,7 +61,7 @@ def _figure_script(out_path: str, raw_dir: str, naive: bool, raw_files: dict) ->
 
     import streamlit as st
 
-    from dashboard import data
+    from dashboard import data, profile
     from dashboard.views import nederland, regio
 
     original = data.shape
@@ -86,7 +86,7 @@ def _figure_script(out_path: str, raw_dir: str, naive: bool, raw_files: dict) ->
         for region_id, region in data.region_defs().items():
             if region_id == "nederland":
                 continue
-            svg = regio.region_svg(region_id, region.default_delineation, regio.DEFAULT_MAP_INDICATOR, True)
+            svg = profile.region_svg(region_id, region.default_delineation, regio.DEFAULT_MAP_INDICATOR, True)
             sizes[region_id] = len(json.dumps(svg).encode())
     finally:
         data.shape = original

@@ -15,7 +15,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import common, data, document  # noqa: E402
 from dashboard.safety import inert_text  # noqa: E402
-from dashboard.views import claims, nederland, over, regio, vergelijk  # noqa: E402
+from dashboard.views import claims, gebied, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
 from data_loaders.store import StoreUnavailable  # noqa: E402
 
@@ -72,6 +72,8 @@ def main() -> None:
         st.Page(claims.render, title="Claims uit de documenten", icon=":material/format_quote:", url_path="claims"),
         st.Page(data_page.render, title="Data downloaden", icon=":material/download:", url_path="data"),
         st.Page(over.render, title="Over", icon=":material/info:", url_path="over"),
+        st.Page(gebied.render, title="Gebied", icon=":material/location_city:", url_path=gebied.URL_PATH,
+                visibility="hidden"),
     ]
     pages: dict[str, list[Any]] = {"Overzicht": overview}
     if store is not None:
@@ -84,6 +86,7 @@ def main() -> None:
         voorbeeld = [regio.page_for(r) for r in defs.values() if "voorbeeld" in r.groups and "tien" not in r.groups]
         context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
         regio.register_pages(tien + voorbeeld + context, overview)
+        gebied.register_pages([*overview, *tien, *voorbeeld, *context])
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
     known = {p.url_path for group in pages.values() for p in group} | {HOME}  # the default page's url_path is ''
     wanted = requested_page()

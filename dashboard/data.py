@@ -266,3 +266,15 @@ def dispersion(indicator_ids: tuple[str, ...]) -> pd.DataFrame:
 def peers(region_id: str, delineation: str) -> pd.DataFrame:
     """The five most similar COROP areas of a region (stored by the pipeline)."""
     return get_store().peers(region_id, delineation)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def similar_areas(code: str) -> pd.DataFrame:
+    """The (up to) 20 most similar areas of the same level as a CBS area (stored by the pipeline, seeds/areas.py)."""
+    return get_store().similar_areas(code)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def area_values(code: str) -> pd.DataFrame:
+    """Every value of one CBS area (every period)."""
+    return get_store().area_values(code)

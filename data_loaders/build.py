@@ -404,13 +404,15 @@ def published_resolutions(observations: pd.DataFrame) -> pd.Series:
 def run_claim_tests(frames: dict[str, pd.DataFrame], population: pd.DataFrame, intervals: pd.DataFrame,
                     catalogue: Catalogue, region_defs: list, area: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The pipeline's claim-test step (:mod:`seeds.engine`): comparisons, dispersion and claim verdicts."""
+    from seeds import areas
     from seeds.claims import load_claims, load_documents
     from seeds.engine import RegionInfo, run
 
     infos = [RegionInfo(r.id, r.name, tuple(r.groups), r.default_delineation, tuple(r.delineations)) for r in region_defs]
     titles = {d.file: d.title for d in load_documents()}
-    return run(frames, population, intervals, frames["indicators"], infos, load_claims(),
-               exact_areas(frames["regions"], region_defs), list(catalogue.themes), titles, area=area)
+    engine_frames = run(frames, population, intervals, frames["indicators"], infos, load_claims(),
+                        exact_areas(frames["regions"], region_defs), list(catalogue.themes), titles, area=area)
+    return areas.run(engine_frames, frames["indicators"], list(catalogue.themes))
 
 
 def geo_frames(region_defs: list) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -544,9 +546,10 @@ def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str
     """Write all frames into a new DuckDB file at ``path`` (which must not exist)."""
     con = duckdb.connect(str(path), config=DUCKDB_OFFLINE)
     try:
+        from seeds.areas import SIMILAR_SCHEMA
         from seeds.engine import ENGINE_SCHEMA
 
-        con.execute(SCHEMA + ENGINE_SCHEMA)
+        con.execute(SCHEMA + ENGINE_SCHEMA + SIMILAR_SCHEMA)
         for name, frame in frames.items():
             con.register("_frame", frame)
             columns = ", ".join(f'"{c}"' for c in frame.columns)

@@ -22,7 +22,7 @@ from data_loaders.config import DUCKDB_OFFLINE, store_path
 
 REQUIRED_TABLES = {"indicators", "regions", "observations", "region_observations", "region_members", "sources",
                    "comparisons", "theme_overview", "dispersion", "peers", "claims", "claim_verdicts",
-                   "claim_evidence"}
+                   "claim_evidence", "similar_areas"}
 NOTICE_MISSING = "De datastore van het dashboard is nog niet gebouwd."
 NOTICE_BROKEN = "De datastore van het dashboard is beschadigd of onvolledig."
 REBUILD = "bouw hem opnieuw met: python -m data_loaders build"
@@ -283,6 +283,18 @@ class Store:
         marks = ",".join("?" * len(indicator_ids))
         return self.df(f"SELECT * FROM dispersion WHERE indicator_id IN ({marks}) ORDER BY indicator_id, level, period",
                        list(indicator_ids))
+
+    def similar_areas(self, code: str) -> pd.DataFrame:
+        """The (up to) 20 areas of the same level most similar to a CBS area, with names and a description."""
+        return self.df(
+            """SELECT s.*, s.similar_code AS peer_code, s.similar_rank AS peer_rank, r.name FROM similar_areas s
+               JOIN regions r ON r.region_code = s.similar_code WHERE s.code = ? ORDER BY s.similar_rank""", [code])
+
+    def area_values(self, code: str) -> pd.DataFrame:
+        """Every value (every period) of one CBS area, in the columns of :meth:`region_values`."""
+        return self.df(
+            """SELECT indicator_id, period, value, method, coverage, source_table, CAST(NULL AS VARCHAR) AS reason
+               FROM observations WHERE region_code = ? ORDER BY indicator_id, period""", [code])
 
     def peers(self, region_id: str, delineation: str) -> pd.DataFrame:
         """The five COROP areas closest to a region on the standardised profile, with their names."""

@@ -553,10 +553,10 @@ def compare(ctx: Context, subject: Subject, indicator_id: str) -> dict[str, Any]
 
 
 def subjects(ctx: Context, regions_frame: pd.DataFrame, exact: Mapping[tuple[str, str], str]) -> list[Subject]:
-    """Every region delineation plus the current COROP areas and provinces."""
+    """Every region delineation plus the current COROP areas, provinces and gemeenten (each area has a page)."""
     out = [Subject(r.region_id, "regio", d, exact.get((r.region_id, d)))
            for r in ctx.regions_info.values() for d in r.delineations if r.region_id != "nederland"]
-    for level in ("CR", "PV"):
+    for level in ("CR", "PV", "GM"):
         codes = regions_frame.loc[(regions_frame["region_level"] == level) & regions_frame["is_current"], "region_code"]
         out += [Subject(code, level, None, code) for code in sorted(codes)]
     return out

@@ -230,19 +230,19 @@ def test_region_claims_only_mark_that_region(store_env: Path) -> None:
 
 
 def test_one_colour_domain_for_every_region(store_env: Path) -> None:
-    from dashboard import data
+    from dashboard import data, profile
     from dashboard.components import mapdata
     from dashboard.views import regio
 
     ind = regio.DEFAULT_MAP_INDICATOR
     period = data.periods(ind, "GM")[-1]
     national = mapdata.domain(ind, "GM", period)
-    specs = {r: regio.region_map(r, data.region_defs()[r].default_delineation, ind, True)
+    specs = {r: profile.region_map(r, data.region_defs()[r].default_delineation, ind, True)
              for r in ("twente", "zuid-limburg", "noord-en-oost-groningen")}
     assert {s.domain for s in specs.values()} == {national}
     legends = set()
     for rid, spec in specs.items():
-        svg = regio.region_svg(rid, data.region_defs()[rid].default_delineation, ind, True, presentation=True)
+        svg = profile.region_svg(rid, data.region_defs()[rid].default_delineation, ind, True, presentation=True)
         legends.add(tuple(re.findall(r">((?:≤ |≥ )?\d+,\d)</text>", svg)[:2]))
         code, value = next((c, v) for c, v in spec.values.items() if v.value is not None and c in
                            {f["id"] for f in spec.features})
@@ -260,3 +260,33 @@ def test_national_payload_within_budget(store_env: Path) -> None:
         size = len(json.dumps({"svg": payload, "notify": False}).encode())
         assert size <= 250 * 1024, (indicator, size)
         assert payload.count('<path class="f') == 342
+
+
+# --- clickable areas, region names (issue 21) --------------------------------------------------------------------
+
+
+def test_areas_link_to_their_page_and_name_their_region() -> None:
+    outline = maps.Outline(name="Regio Test", geometry=_square(5.0, 52.0, 0.2), label=True,
+                           members=frozenset({"GM1"}))
+    spec = _spec({"GM1": 10.0, "GM2": 20.0}, outlines=(outline,))
+    svg = maps.render_svg(spec)
+    assert 'data-link="gebied?code="' in svg
+    assert re.search(r'<path class="f"[^>]*data-k="GM1" data-g="Regio Test"', svg)
+    assert not re.search(r'data-k="GM2" data-g=', svg)
+    assert '<g class="olabels"' in svg and ">Regio Test</text>" in svg  # the outline's name on the map
+    static = maps.render_svg(spec, interactive=False)
+    assert "data-link" not in static and "data-g=" not in static  # presentation/PDF maps: nothing to click
+    script = maps.COMPONENT_JS
+    assert "dataset.link" in script and "e.key === 'Enter'" in script and "'Regio: '" in script
+
+
+def test_national_map_labels_the_ten_regions(store_env: Path) -> None:
+    from dashboard import data
+    from dashboard.views import nederland
+
+    period = data.periods(nederland.DEFAULT_INDICATOR, "GM")[-1]
+    svg = nederland.national_svg(nederland.DEFAULT_INDICATOR, "GM", period, True, True)
+    labels = re.search(r'<g class="olabels"[^>]*>(.*?)</g>', svg).group(1)
+    names = {r.name for r in data.region_defs().values() if "tien" in r.groups}
+    assert set(re.findall(r">([^<]+)</text>", labels)) == names
+    assert re.search(r'data-k="GM0928" data-g="Zuid-Limburg"', svg)  # Kerkrade's tooltip names its region

@@ -93,8 +93,8 @@ def kloof_text(row: Any) -> tuple[str, str]:
     return "", ""
 
 
-def kpi_card(row: dict[str, Any]) -> str:
-    """One key-figure card: full title with year, value, NL, difference, rank, gap trend, source."""
+def kpi_card(row: dict[str, Any], peers: str = "COROP-gebieden") -> str:
+    """One key-figure card: full title with year, value, NL, difference, rank among ``peers``, gap trend, source."""
     title = f"{row['name']}" + (f" ({int(row['period'])})" if _valid(row.get("period")) else "")
     if not _valid(row.get("value")):
         return (f"<div class='bw-kpi'><div class='t'>{_esc(title)}</div><div class='v'>geen data</div>"
@@ -102,7 +102,7 @@ def kpi_card(row: dict[str, Any]) -> str:
     unit = row["unit"]
     t = tone(row.get("niveau"))
     niveau = NIVEAU_NL.get(row.get("niveau") or "", "")
-    rank = (f" · positie {int(row['rank'])} van {int(row['n_ranked'])} COROP-gebieden"
+    rank = (f" · positie {int(row['rank'])} van {int(row['n_ranked'])} {peers}"
             if _valid(row.get("rank")) else "")
     gap, gap_t = kloof_text(row)
     cls = {"better": "bw-better", "worse": "bw-worse"}.get(gap_t, "bw-neutral")
@@ -118,9 +118,9 @@ def kpi_card(row: dict[str, Any]) -> str:
     )
 
 
-def kpi_cards(rows: pd.DataFrame) -> str:
-    """The grid of key-figure cards."""
-    return "<div class='bw-kpis'>" + "".join(kpi_card(r) for r in rows.to_dict("records")) + "</div>"
+def kpi_cards(rows: pd.DataFrame, peers: str = "COROP-gebieden") -> str:
+    """The grid of key-figure cards (positions among ``peers``)."""
+    return "<div class='bw-kpis'>" + "".join(kpi_card(r, peers) for r in rows.to_dict("records")) + "</div>"
 
 
 def theme_tiles(overview: pd.DataFrame) -> str:

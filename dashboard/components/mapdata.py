@@ -48,11 +48,21 @@ def outline(region_id: str, delineation: str) -> maps.Outline:
 
 @st.cache_resource(show_spinner=False)
 def ten_outlines() -> tuple[maps.Outline, ...]:
-    """The outlines of the ten regions (default delineations)."""
-    return tuple(
-        maps.Outline(name=o.name, geometry=o.geometry, width=1.7)
-        for o in (outline(rid, r.default_delineation) for rid, r in data.region_defs().items() if "tien" in r.groups)
-    )
+    """The outlines of the ten regions (default delineations), labelled, each with the gemeenten and COROP areas
+    that lie in it (their tooltips name the region)."""
+    table = data.regions_table()
+    gm = table[(table["region_level"] == "GM") & table["is_current"]]
+    corop = {str(c): set(part) for c, part in gm.groupby("corop_code")["region_code"]}
+    out = []
+    for rid, r in data.region_defs().items():
+        if "tien" not in r.groups:
+            continue
+        o = outline(rid, r.default_delineation)
+        members = set(data.region_members(rid, r.default_delineation))
+        inside = {c for c, gemeenten in corop.items() if gemeenten <= members}
+        out.append(maps.Outline(name=o.name, geometry=o.geometry, width=1.7, label=True,
+                                members=frozenset(members | inside)))
+    return tuple(out)
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,4 +1,4 @@
-"""What the region profile says, gathered from the store through the functions the region page uses.
+"""What the region profile says, gathered from the store through the profile read model (:mod:`dashboard.profile`).
 
 Every value is formatted here, in Python, exactly as the page formats it (:mod:`dashboard.components.fmt`,
 :mod:`dashboard.components.glance`); the Typst template only lays the strings out. No comparison is made here:
@@ -15,20 +15,19 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import common, data
+from dashboard import common, data, profile
 from dashboard.components import evidence, glance, maps
-from dashboard.components.claims_layer import claim_pairs, claim_verdict, claims_and_documents, region_names
+from dashboard.components.claims_layer import claim_pairs, claims_and_documents, region_names
 from dashboard.components.fmt import fmt_signed, method_nl, with_unit
 from dashboard.components.mapdata import source_name
 from dashboard.components.summary import tone
 from dashboard.report import sentences
-from dashboard.views import regio
 from seeds.rules import UNTESTABLE
 
 PUBLIC_URL_ENV = "BW_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 AUTHOR = "Brede Welvaart Regiodashboard"
-MAP_INDICATOR = regio.DEFAULT_MAP_INDICATOR
+MAP_INDICATOR = profile.DEFAULT_MAP_INDICATOR
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
              "november", "december")
 BADGES = {"tien": "Een van de tien regio's (SER Noord-Nederland, voetnoot 5)",
@@ -137,13 +136,12 @@ def claims(region_id: str, delineation: str) -> dict[str, Any]:
     """The region's claims as the page orders them: tested ones with verdict, text, document, the first pair
     sentences (numbers as stored) and how many pairs are not written out; the untested ones; every claim's
     label; the documents referred to."""
-    everything, docs = claims_and_documents()
-    mine = sorted((c for c in everything if region_id in c.regions and not c.same_as), key=lambda c: (not c.testable, c.id))
+    _, docs = claims_and_documents()
     doc_ids = {file: f"D{i}" for i, file in enumerate(docs, start=1)}
     names = {k: v for k, v in region_names().items() if k != region_id}  # no "Twente · " before every pair
     tested, untested, labels, used_docs = [], [], [], {}
-    for claim in mine:
-        verdict = claim_verdict(claim.id, region_id, delineation)
+    for item in profile.claims(region_id, delineation):  # stored verdicts, in the page's order
+        claim, verdict = item["claim"], item["verdict"]
         labels.append(verdict["label"])
         ref = doc_ids.get(claim.document, claim.document)
         used_docs[ref] = docs[claim.document].title if claim.document in docs else claim.document
@@ -187,8 +185,8 @@ def source_tables(used: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def map_part(region_id: str, delineation: str) -> tuple[str, dict[str, Any]]:
     """The static map with gemeente names (presentation-mode SVG of the map module) and its text."""
-    svg = regio.region_svg(region_id, delineation, MAP_INDICATOR, False, presentation=True)
-    spec = regio.region_map(region_id, delineation, MAP_INDICATOR, False, aspect=regio.PRESENTATION_MAP["aspect"])
+    svg = profile.region_svg(region_id, delineation, MAP_INDICATOR, False, presentation=True)
+    spec = profile.region_map(region_id, delineation, MAP_INDICATOR, False, aspect=profile.PRESENTATION_MAP["aspect"])
     cat = data.indicators().loc[MAP_INDICATOR]
     period = spec.indicator.period if spec.indicator else None
     codes = {f["id"] for f in spec.features}
@@ -210,8 +208,8 @@ def collect(region_id: str, delineation: str | None = None) -> tuple[dict[str, A
     delin_name = data.DELINEATION_NAMES.get(delineation, delineation)
     table = data.regions_table().set_index("region_code")["name"]
     members = sorted((str(table.get(c, c)) for c in data.region_members(region_id, delineation)), key=str.casefold)
-    rows = regio.headline_frame(region_id, delineation, data.KEY_INDICATORS)
-    overview = data.theme_overview(region_id, delineation)
+    prof = profile.load(region_id, delineation)
+    rows, overview = prof.headline, prof.overview
     svg, map_info = map_part(region_id, delineation)
     told = claims(region_id, delineation)
     labels, tested = told["labels"], told["tested"]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data
-from dashboard.components import mapdata, maps
+from dashboard.components import mapdata, maps, search
 from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
@@ -54,6 +54,7 @@ def render() -> None:
     params = ViewParams()
     st.title("Brede welvaart in Nederland")
     st.caption("Kies een indicator, een niveau en een jaar. De tien regio's uit het SER-advies zijn omlijnd.")
+    search.search_box()
     level_codes = list(LEVELS)
     level = params.choice("niveau", level_codes, "GM", "niveau")
     options = common.indicator_options()

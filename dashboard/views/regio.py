@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data
-from dashboard.components import charts, glance, mapdata, maps, summary
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
+from dashboard import common, data, profile
+from dashboard.components import charts, glance, maps, summary
+from dashboard.components.fmt import fmt_num, fmt_signed, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
-DEFAULT_MAP_INDICATOR = "ervaren_gezondheid"
+DEFAULT_MAP_INDICATOR = profile.DEFAULT_MAP_INDICATOR
 DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevredenheid_leven"]
 MAX_TRENDS = 4
 PRESENTATION_KEYS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven",
@@ -54,56 +54,9 @@ def _delineation(params: ViewParams, region: data.RegionDef) -> str:
     return params.choice("afbakening", options, region.default_delineation, "afbakening")
 
 
-def _province_of(members: list[str]) -> str | None:
-    regions = data.regions_table()
-    provs = regions[regions["region_code"].isin(members)]["province_code"].dropna()
-    return provs.mode().iloc[0] if len(provs) else None
-
-
 PRESENTATION_THEMES = {"materiele_welvaart": "Materiële welvaart", "arbeid_vrije_tijd": "Arbeid, vrije tijd",
                       "economisch_kapitaal": "Econ. kapitaal", "natuurlijk_kapitaal": "Natuurl. kapitaal",
                       "menselijk_kapitaal": "Menselijk kap.", "sociaal_kapitaal": "Sociaal kapitaal"}
-# viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
-PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def region_map(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
-               aspect: float | None = None) -> maps.MapSpec:
-    """The region's gemeenten coloured for one indicator (latest period, national colour domain), the outline on
-    top, the surrounding COROP areas faded; ``aspect`` (height/width) fixes the map's shape."""
-    region = data.region_defs()[region_id]
-    members = data.region_members(region_id, delineation)
-    gm_periods = data.periods(indicator_id, "GM")
-    period = gm_periods[-1] if gm_periods else None
-    frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
-        columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
-    outline = mapdata.outline(region_id, delineation)
-    bbox = maps.padded_bbox(maps.geometry_bbox([outline.geometry]))
-    if aspect is not None:
-        bbox = maps.fit_bbox(bbox, aspect)
-    return maps.MapSpec(
-        features=maps.subset(data.shape("GM")["features"], members), values=maps.area_values(frame),
-        indicator=mapdata.indicator(indicator_id, "GM", period or 0, frame) if period else None,
-        domain=mapdata.domain(indicator_id, "GM", period) if period else None,
-        context=maps.features_in(data.shape("CR")["features"], bbox), outlines=(outline,),
-        claims=mapdata.claims(region_id=region_id) if show_claims else None, bbox=bbox, title=region.name,
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def region_svg(region_id: str, delineation: str, indicator_id: str, show_claims: bool = False,
-               presentation: bool = False) -> str:
-    """The region map as the page sends it: interactive SVG and table, or for presentation mode a static SVG
-    with the gemeente names on the map."""
-    if presentation:
-        p = PRESENTATION_MAP
-        spec = region_map(region_id, delineation, indicator_id, show_claims, aspect=p["aspect"])
-        return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
-                            font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)
-    return maps.payload(region_map(region_id, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
-
-
 def common_direction(direction: str) -> str:
     """Dutch reading aid (see :func:`dashboard.common.direction_nl`)."""
     return common.direction_nl(direction)
@@ -111,91 +64,6 @@ def common_direction(direction: str) -> str:
 
 def _src(source_table: str) -> str:
     return "Regionale Monitor Brede Welvaart" if source_table == "RMBW" else source_table
-
-
-def headline_frame(region_id: str, delineation: str, indicator_ids: list[str]) -> pd.DataFrame:
-    """Headline rows for a region (value, NL, difference, COROP rank, trend)."""
-    return _headline_frame(region_id, delineation, tuple(indicator_ids))
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _headline_frame(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    return summary.headline_rows(data.comparisons(region_id, delineation), data.indicators(), indicator_ids,
-                                 data.region_values(region_id, delineation))
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def profile_frame(region_id: str, delineation: str) -> pd.DataFrame:
-    """The broad-welfare profile: the stored comparison per indicator (robust sd of the COROP areas)."""
-    order = data.theme_overview(region_id, delineation)["theme"].tolist()
-    return summary.profile(data.comparisons(region_id, delineation), data.indicators(), theme_order=order)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def facilities_frame(region_id: str, delineation: str) -> pd.DataFrame:
-    """Key facility distances: region (latest), NL (same year), region in its first year."""
-    vals = data.region_values(region_id, delineation)
-    nl = data.nl_values()
-    cat = data.indicators()
-    rows = []
-    for iid in data.KEY_FACILITIES:
-        reg = vals[(vals["indicator_id"] == iid) & vals["value"].notna()].sort_values("period")
-        if reg.empty:
-            continue
-        last, first = reg.iloc[-1], reg.iloc[0]
-        nlv = nl[(nl["indicator_id"] == iid) & (nl["period"] == last["period"])]["value"]
-        rows.append({
-            "Voorziening": cat.loc[iid, "name_nl"].replace("Afstand tot ", ""),
-            "Jaar": int(last["period"]), "Regio (km)": round(float(last["value"]), 2),
-            "Nederland (km)": round(float(nlv.iloc[0]), 2) if len(nlv) else None,
-            "Regio eerder (km)": round(float(first["value"]), 2), "Eerder jaar": int(first["period"]),
-            "Methode": method_nl(last["method"]),
-        })
-    return pd.DataFrame(rows)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def trend_series(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> pd.DataFrame:
-    """Long table (indicator_id, period, value, wie) of the region, NL and the region's main province."""
-    region = data.region_defs()[region_id]
-    reg = data.region_values(region_id, delineation)
-    prov = _province_of(data.region_members(region_id, delineation))
-    parts = []
-    for iid in indicator_ids:
-        mine = reg[(reg["indicator_id"] == iid) & reg["value"].notna()][["period", "value"]]
-        parts.append(mine.assign(indicator_id=iid, wie=region.name))
-        other = data.series(iid, ("NL01",) + ((prov,) if prov else ()))
-        for code in ("NL01", prov):
-            part = other[other["region_code"] == code][["period", "value"]] if code else pd.DataFrame()
-            if len(part):
-                parts.append(part.assign(indicator_id=iid, wie=data.get_store().region_name(code)))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator_id", "period", "value", "wie"])
-
-
-def gemeenten_table(region_id: str, delineation: str, indicator_id: str) -> pd.DataFrame:
-    """The region's gemeenten for one indicator (latest gemeente year): value, NL, rank among 342, geen data."""
-    cat = data.indicators().loc[indicator_id]
-    periods = data.periods(indicator_id, "GM")
-    members = data.region_members(region_id, delineation)
-    names = data.regions_table().set_index("region_code")["name"]
-    if not periods:
-        return pd.DataFrame({"Gemeente": [names.get(c, c) for c in members], "Status": "geen data"})
-    frame = data.level_values(indicator_id, "GM", periods[-1]).set_index("region_code")
-    n_ranked = int(frame["value"].notna().sum())
-    rows = []
-    for code in members:
-        hit = frame.loc[code] if code in frame.index else None
-        value = hit["value"] if hit is not None else None
-        has = value is not None and pd.notna(value)
-        rows.append({
-            "Gemeente": names.get(code, code),
-            "_rank": float(hit["rank"]) if has and pd.notna(hit["rank"]) else float("inf"),
-            f"Positie (van {n_ranked})": rank_text(hit["rank"] if has else None, len(str(n_ranked))),
-            f"Waarde ({periods[-1]})": with_unit(value, cat["unit"]) if has else "geen data",
-            "Nederland": with_unit(frame["nl_value"].iloc[0], cat["unit"]) if len(frame) else "–",
-            "Verschil met NL": fmt_signed(float(value) - float(frame["nl_value"].iloc[0])) if has else "–",
-        })
-    return pd.DataFrame(rows).sort_values(["_rank", "Gemeente"]).drop(columns="_rank").reset_index(drop=True)
 
 
 def _trend_choice(params: ViewParams, options: list[str]) -> list[str]:
@@ -288,8 +156,8 @@ def render(region_id: str) -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.header("Kaart en gemeenten", anchor="kaart")
-        maps.show(region_map(region_id, delineation, map_indicator, show_claims),
-                  lambda: region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
+        maps.show(profile.region_map(region_id, delineation, map_indicator, show_claims),
+                  lambda: profile.region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
                   height=560, on_painted=after_map.release if after_map.wait else None)
         cat = data.indicators().loc[map_indicator]
         gm_p = data.periods(map_indicator, "GM")
@@ -308,7 +176,7 @@ def render(region_id: str) -> None:
     fac_col, trend_col = st.columns(2, gap="medium")
     with fac_col:
         st.header("Voorzieningen", anchor="voorzieningen")
-        fac = facilities_frame(region_id, delineation)
+        fac = profile.facilities_frame(region_id, delineation)
         if fac.empty:
             st.info("Geen afstandsgegevens voor deze regio.")
         else:
@@ -329,7 +197,7 @@ def render(region_id: str) -> None:
             picked = picked[:MAX_TRENDS]
         set_params(trends=",".join(picked) if picked != DEFAULT_TRENDS else None)
         if picked:
-            series = trend_series(region_id, delineation, tuple(picked))
+            series = profile.trend_series(region_id, delineation, tuple(picked))
             titles = _trend_titles(tuple(picked))
             charts.show(_trends_spec(region_id, delineation, tuple(picked)),
                         f"Ontwikkeling van {len(picked)} indicatoren in {region.name}, Nederland en de provincie.",
@@ -346,13 +214,13 @@ def render(region_id: str) -> None:
 
 def _glance_section(region: data.RegionDef, delineation: str) -> None:
     st.header("In één oogopslag", anchor="overzicht")
-    overview = data.theme_overview(region.region_id, delineation)
+    prof = profile.load(region.region_id, delineation)
+    overview = prof.overview
     if not overview.empty:
         st.caption("Per thema: hoeveel indicatoren beter, gelijk of slechter zijn dan in Nederland, en hoe vaak de kloof "
                    "gunstig (▲), ongunstig (▼) of stabiel (●) bewoog. Klik op een thema voor de indicatoren.")
         st.markdown(glance.theme_tiles(overview), unsafe_allow_html=True)
-    rows = headline_frame(region.region_id, delineation, data.KEY_INDICATORS)
-    st.markdown(glance.kpi_cards(rows), unsafe_allow_html=True)
+    st.markdown(glance.kpi_cards(prof.headline), unsafe_allow_html=True)
 
 
 def _standing(region: data.RegionDef, delineation: str, indicator_id: str, *, wait: bool = False) -> None:
@@ -388,12 +256,12 @@ def _strip_spec(region_id: str, delineation: str, indicator_id: str) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _trends_spec(region_id: str, delineation: str, indicator_ids: tuple[str, ...]) -> dict:
-    return charts.spec(charts.trends(trend_series(region_id, delineation, indicator_ids), _trend_titles(indicator_ids)))
+    return charts.spec(charts.trends(profile.trend_series(region_id, delineation, indicator_ids), _trend_titles(indicator_ids)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _facilities_spec(region_id: str, delineation: str) -> dict:
-    return charts.spec(charts.facilities(facilities_frame(region_id, delineation)))
+    return charts.spec(charts.facilities(profile.facilities_frame(region_id, delineation)))
 
 
 def _trend_titles(indicator_ids: tuple[str, ...]) -> dict[str, str]:
@@ -401,7 +269,7 @@ def _trend_titles(indicator_ids: tuple[str, ...]) -> dict[str, str]:
 
 
 def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> None:
-    table = gemeenten_table(region.region_id, delineation, indicator_id)
+    table = profile.gemeenten_table(region.region_id, delineation, indicator_id)
     st.subheader(f"Gemeenten van {region.name}")
     st.caption(f"{common.indicator_label(indicator_id)}; positie onder alle gemeenten met een waarde (1 = best), "
                "de beste bovenaan.")
@@ -417,7 +285,7 @@ def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> N
 
 def _profile_section(region: data.RegionDef, delineation: str) -> None:
     st.header("Brede-welvaartsprofiel", anchor="profiel")
-    prof = profile_frame(region.region_id, delineation)
+    prof = profile.profile_frame(region.region_id, delineation)
     if prof.empty:
         st.info("Geen vergelijkbare indicatoren met gegevens voor deze regio.")
         return
@@ -437,7 +305,7 @@ def _profile_section(region: data.RegionDef, delineation: str) -> None:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _profile_html(region_id: str, delineation: str) -> tuple[str, str | None, int]:
     """(profile table, full table incl. second sources or None, number of rows in the full table)."""
-    prof = profile_frame(region_id, delineation)
+    prof = profile.profile_frame(region_id, delineation)
     full = summary.profile(data.comparisons(region_id, delineation), data.indicators(), primary_only=False,
                            theme_order=prof["theme"].drop_duplicates().tolist())
     extra = full[~full["indicator_id"].isin(prof["indicator_id"])]
@@ -445,7 +313,7 @@ def _profile_html(region_id: str, delineation: str) -> tuple[str, str | None, in
 
 
 def _peers_section(region: data.RegionDef, delineation: str) -> None:
-    peers = data.peers(region.region_id, delineation)
+    peers = profile.load(region.region_id, delineation).peers
     if peers.empty:
         return
     st.header("Vergelijkbare gebieden", anchor="vergelijkbaar")
@@ -564,8 +432,8 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     unsafe_allow_html=True)
     map_col, fig_col = st.columns([1, 1.22], gap="medium")
     with map_col:
-        maps.show(region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
-                  lambda: region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
+        maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
+                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
                   key="pmap", height=540)
     themes = params.get("weergave") == "themas"
     with fig_col:
@@ -574,7 +442,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                         "indicatoren beter · gelijk · slechter dan NL</div>", unsafe_allow_html=True)
             st.markdown(_presentation_themes(region_id, delineation), unsafe_allow_html=True)
         else:
-            rows = [r for r in headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
+            rows = [r for r in profile.headline_frame(region_id, delineation, PRESENTATION_KEYS).to_dict("records")
                     if pd.notna(r.get("value"))]
             st.markdown("<div class='bw-cards'>" + "".join(_presentation_card(r) for r in rows[:6]) + "</div>",
                         unsafe_allow_html=True)

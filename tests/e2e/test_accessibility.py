@@ -175,6 +175,8 @@ AUDITED = [
     Audited("claims", "/claims", has_map=True),
     Audited("data", "/data"),
     Audited("over", "/over"),
+    Audited("gebied", "/gebied?code=GM0928", has_map=True),
+    Audited("gebied_provincie", "/gebied?code=PV31", has_map=True),
 ]
 
 

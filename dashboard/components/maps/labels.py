@@ -1,0 +1,169 @@
+"""Labels: collision boxes, label positions and the area names written on the map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+
+from dashboard.components.maps.projection import Projection
+from dashboard.components.maps.spec import Geometry, MapSpec, Outline, esc
+
+CHAR_EM = 0.56  # average glyph width of the (semi)bold UI font, in em (label collision boxes)
+
+
+class Boxes:
+    """Occupied rectangles (for skipping overlapping labels)."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.items: list[tuple[float, float, float, float]] = []
+        self.soft: list[tuple[float, float, float, float]] = []  # markers: labels avoid them when they can
+        self.points = np.empty((0, 2))
+        self.owners = np.empty(0, dtype=int)
+        self.width, self.height = width, height
+
+    def free(self, box: tuple[float, float, float, float], margin: float = 1.0, soft: bool = True) -> bool:
+        """True when ``box`` lies inside the map and meets no occupied box or point (nor marker, with ``soft``)."""
+        x0, y0, x1, y1 = box
+        if x0 < 0 or y0 < 0 or x1 > self.width or y1 > self.height:
+            return False
+        if len(self.points):
+            px, py = self.points[:, 0], self.points[:, 1]
+            if np.any((px >= x0 - margin) & (px <= x1 + margin) & (py >= y0 - margin) & (py <= y1 + margin)):
+                return False
+        return all(x1 + margin <= a or x0 - margin >= c or y1 + margin <= b or y0 - margin >= d
+                   for a, b, c, d in (self.items + self.soft if soft else self.items))
+
+    def free_rotated(self, cx: float, cy: float, angle: float, w: float, h: float, margin: float = 1.0,
+                     ignore: int = -1, soft: bool = True) -> bool:
+        """Like :meth:`free` for a ``w`` × ``h`` rectangle centred on (cx, cy) and rotated by ``angle``; points of
+        polyline ``ignore`` (the labelled line itself) do not count. Boxes count by their corners and centre."""
+        c, s = math.cos(angle), math.sin(angle)
+        for dx, dy in ((-w / 2, -h / 2), (w / 2, -h / 2), (-w / 2, h / 2), (w / 2, h / 2)):
+            x, y = cx + dx * c - dy * s, cy + dx * s + dy * c
+            if not (0 <= x <= self.width and 0 <= y <= self.height):
+                return False
+        boxes = self.items + self.soft if soft else self.items
+        box_pts = np.array([p for a, b, c2, d in boxes
+                            for p in ((a, b), (c2, b), (a, d), (c2, d), ((a + c2) / 2, (b + d) / 2))]).reshape(-1, 2)
+        pts = np.vstack([self.points[self.owners != ignore], box_pts])
+        if not len(pts):
+            return True
+        dx, dy = pts[:, 0] - cx, pts[:, 1] - cy
+        along, across = dx * c + dy * s, -dx * s + dy * c
+        return not np.any((np.abs(along) <= w / 2 + margin) & (np.abs(across) <= h / 2 + margin))
+
+    @staticmethod
+    def rotated_box(cx: float, cy: float, angle: float, w: float, h: float) -> tuple[float, float, float, float]:
+        """Axis-aligned box around a rotated rectangle."""
+        c, s = abs(math.cos(angle)), abs(math.sin(angle))
+        hw, hh = (w * c + h * s) / 2, (w * s + h * c) / 2
+        return cx - hw, cy - hh, cx + hw, cy + hh
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        self.items.append(box)
+
+    def add_rotated(self, cx: float, cy: float, angle: float, w: float, h: float, spacing: float = 3.0) -> None:
+        """Occupy a rotated rectangle (as a grid of points: its bounding box would block far too much)."""
+        c, s = math.cos(angle), math.sin(angle)
+        along = np.linspace(-w / 2, w / 2, max(2, int(w / spacing) + 1))
+        across = np.linspace(-h / 2, h / 2, max(2, int(h / spacing) + 1))
+        a, b = np.meshgrid(along, across)
+        pts = np.column_stack([cx + a.ravel() * c - b.ravel() * s, cy + a.ravel() * s + b.ravel() * c])
+        self.points = np.vstack([self.points, pts])
+        self.owners = np.concatenate([self.owners, np.full(len(pts), -2)])
+
+    def add_polyline(self, pts: Sequence[tuple[float, float]], owner: int = -1, spacing: float = 4.0) -> None:
+        """Points every ``spacing`` px along a polyline (labels keep off the line)."""
+        samples = []
+        for a, b in zip(pts, pts[1:], strict=False):
+            n = max(1, int(math.dist(a, b) / spacing))
+            t = np.linspace(0, 1, n + 1)
+            samples.append(np.column_stack([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]))
+        if samples:
+            self.points = np.vstack([self.points, *samples])
+            self.owners = np.concatenate([self.owners, np.full(sum(len(x) for x in samples), owner)])
+
+
+def text_width(text: str, font_px: float) -> float:
+    """Estimated width of ``text`` in the UI font."""
+    return len(text) * CHAR_EM * font_px
+
+
+def label_point(geometry: Geometry, proj: Projection) -> tuple[float, float, float] | None:
+    """(x, y, area px²) of a good label position: the pole of inaccessibility of the largest part."""
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    best = None
+    for poly in polys:
+        shell = proj.xy(np.asarray(poly[0], dtype=float))
+        holes = [proj.xy(np.asarray(r, dtype=float)) for r in poly[1:]]
+        candidate = shapely.Polygon(shell, holes)
+        if not candidate.is_valid:
+            candidate = candidate.buffer(0)
+        if candidate.is_empty:
+            continue
+        if best is None or candidate.area > best.area:
+            best = candidate
+    if best is None:
+        return None
+    if isinstance(best, shapely.MultiPolygon):
+        best = max(best.geoms, key=lambda g: g.area)
+    from shapely.ops import polylabel
+
+    point = polylabel(best, tolerance=1.0)
+    return float(point.x), float(point.y), float(best.area)
+
+
+
+def halo(font: float) -> str:
+    """SVG attributes of the white halo behind map text."""
+    return f'stroke="#fff" stroke-width="{max(2.5, font * 0.22):.1f}" stroke-linejoin="round" paint-order="stroke"'
+
+
+
+def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projection, font: float,
+                occupied: Boxes) -> str:
+    """The area names on the map, largest area first, skipping those that would overlap anything placed."""
+    candidates = []
+    for feature in features:
+        point = label_point(feature["geometry"], proj)
+        if point is None:
+            continue
+        av = spec.values.get(feature["id"])
+        name = av.name if av else feature["properties"].get("statnaam", feature["id"])
+        candidates.append((point[2], point[0], point[1], name))
+    out = []
+    for _, x0, y0, name in sorted(candidates, key=lambda c: -c[0]):
+        w = text_width(name, font)
+        for x, y in ((x0, y0), (x0, y0 - font * 0.9), (x0, y0 + font * 0.9), (x0 - w / 4, y0), (x0 + w / 4, y0)):
+            box = (x - w / 2, y - font * 0.72, x + w / 2, y + font * 0.28)
+            if occupied.free(box, margin=font * 0.15):
+                occupied.add(box)
+                out.append(f'<text x="{x:.1f}" y="{y + font * 0.35:.1f}" text-anchor="middle">{esc(name)}</text>')
+                break
+    return (f'<g class="labels" font-size="{font:g}" font-weight="600" {halo(font)}>{"".join(out)}</g>'
+            if out else "")
+
+
+def outline_labels_svg(outlines: Sequence[Outline], proj: Projection, font: float, occupied: Boxes) -> str:
+    """The names of labelled outlines (the ten regions) inside them, bold with a halo; each takes the first free
+    spot among its pole of inaccessibility and a few nearby points (a name that fits nowhere is still written)."""
+    out = []
+    fs = font * 0.92
+    for o in outlines:
+        point = label_point(o.geometry, proj)
+        if point is None:
+            continue
+        x0, y0, _ = point
+        w = text_width(o.name, fs) * 1.06
+        spots = [(x0, y0), (x0, y0 - fs * 1.2), (x0, y0 + fs * 1.2), (x0 - w / 3, y0), (x0 + w / 3, y0)]
+        chosen = next((s for s in spots if occupied.free((s[0] - w / 2, s[1] - fs * 0.75, s[0] + w / 2, s[1] + fs * 0.3),
+                                                         margin=fs * 0.1)), spots[0])
+        x, y = chosen
+        occupied.add((x - w / 2, y - fs * 0.75, x + w / 2, y + fs * 0.3))
+        out.append(f'<text x="{x:.1f}" y="{y + fs * 0.35:.1f}" text-anchor="middle">{esc(o.name)}</text>')
+    return (f'<g class="olabels" font-size="{fs:.1f}" font-weight="700" pointer-events="none" {halo(fs)}>'
+            f'{"".join(out)}</g>' if out else "")

@@ -1,0 +1,193 @@
+"""A page for every area: ``/gebied?code=GM0153`` (any gemeente, COROP area, province or NL01), read from
+:mod:`dashboard.profile`: in één oogopslag, key figures among the area's peers, the map with the area outlined in
+its surroundings, the regions it belongs to, similar areas, the claims about those regions and trends."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import streamlit as st
+
+from dashboard import common, data, profile
+from dashboard.components import charts, glance, maps
+from dashboard.components.claims_layer import verdict_badge
+from dashboard.components.fmt import fmt_num
+from dashboard.params import ViewParams, set_params
+from dashboard.safety import inert_text, safe_text
+
+URL_PATH = "gebied"
+DEFAULT_TRENDS = ("werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevredenheid_leven")
+MAX_CLAIMS = 8
+_PAGES: dict[str, Any] = {}  # url_path → st.Page, for links to the region pages and to this page
+
+
+def register_pages(pages: list[Any]) -> None:
+    """Remember the app's pages (region pages, this page) for links."""
+    _PAGES.clear()
+    _PAGES.update({p.url_path: p for p in pages})
+
+
+def link(href: str, text: str) -> str:
+    """An HTML link in the same tab (Streamlit opens Markdown links in a new one)."""
+    return f'<a href="{html.escape(href)}" target="_self">{html.escape(text)}</a>'
+
+
+def area_link(code: str, name: str) -> str:
+    """HTML link to an area's page."""
+    return link(f"/{URL_PATH}?code={code}", name)
+
+
+def _page_link(url_path: str, label: str, query: dict[str, str] | None = None, icon: str | None = None) -> None:
+    page = _PAGES.get(url_path)
+    if page is not None:
+        st.page_link(page, label=label, query_params=query, icon=icon)
+    else:  # outside the navigation (tests)
+        suffix = "?" + "&".join(f"{k}={v}" for k, v in (query or {}).items()) if query else ""
+        st.markdown(f"[{safe_text(label)}](/{url_path}{suffix})")
+
+
+def _parents(code: str) -> list[tuple[str, str]]:
+    """(code, name) of the COROP area and province a gemeente or COROP area lies in."""
+    table = data.regions_table().set_index("region_code")
+    if code not in table.index or code[:2] not in ("GM", "CR"):
+        if code[:2] == "PV":
+            return [("NL01", "Nederland")]
+        return []
+    row = table.loc[code]
+    out = []
+    if code.startswith("GM") and isinstance(row["corop_code"], str):
+        out.append((row["corop_code"], str(table.loc[row["corop_code"], "name"])))
+    if code[:2] == "CR":
+        gm = table[(table["corop_code"] == code) & (table["region_level"] == "GM")]
+        prov = gm["province_code"].dropna().mode()
+        if len(prov):
+            out.append((prov.iloc[0], str(table.loc[prov.iloc[0], "name"])))
+    elif isinstance(row["province_code"], str):
+        out.append((row["province_code"], str(table.loc[row["province_code"], "name"])))
+    return out
+
+
+def _unknown(raw: str | None) -> None:
+    st.title("Gebied")
+    if raw:
+        st.warning(f"Onbekend gebied ‘{inert_text(raw)}’. Gebruik de CBS-code van een gemeente (bijvoorbeeld GM0153), "
+                   "een COROP-gebied (CR39), een provincie (PV31) of NL01.", icon=":material/warning:")
+    else:
+        st.info("Kies een gebied op de kaart of zoek het op de pagina Nederland; het adres is dan "
+                "/gebied?code= met de CBS-code (bijvoorbeeld GM0153).", icon=":material/info:")
+    _page_link("nederland", "Naar de kaart van Nederland", icon=":material/map:")
+
+
+def render() -> None:
+    """The page."""
+    if not common.require_store():
+        return
+    params = ViewParams()
+    raw = params.get("code")
+    prof = profile.load(raw.strip()) if raw else None
+    if prof is None or prof.area.is_region:
+        _unknown(raw)
+        return
+    target = prof.area
+    code = target.key
+    st.title(target.name)
+    st.caption(f"{target.level_name} · CBS-code {code}")
+    _belongs(prof)
+
+    gm_options = common.indicator_options("GM")
+    with st.sidebar:
+        st.header("Weergave", anchor=False)
+        map_indicator = params.choice("indicator", gm_options, profile.DEFAULT_MAP_INDICATOR, "indicator")
+        map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
+                                     format_func=common.indicator_label, key="area_map_ind",
+                                     placeholder="Kies een indicator")
+    params.show_messages()
+    set_params(code=code, indicator=map_indicator if map_indicator != profile.DEFAULT_MAP_INDICATOR else None)
+
+    st.markdown(glance.CSS, unsafe_allow_html=True)
+    st.header("In één oogopslag", anchor="overzicht")
+    if not prof.overview.empty:
+        st.caption("Per thema: hoeveel indicatoren beter, gelijk of slechter zijn dan in Nederland, en hoe vaak de kloof "
+                   "gunstig (▲), ongunstig (▼) of stabiel (●) bewoog.")
+        st.markdown(glance.theme_tiles(prof.overview), unsafe_allow_html=True)
+    peers_nl = profile.PEERS_NL.get(target.level, "")
+    if code != "NL01":
+        st.caption(f"Kerncijfers met de waarde voor Nederland, het verschil, de positie onder alle {peers_nl} (1 = best) "
+                   "en de trend van de kloof met Nederland.")
+    st.markdown(glance.kpi_cards(prof.headline, peers_nl), unsafe_allow_html=True)
+
+    map_col, side_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        st.header("Kaart", anchor="kaart")
+        maps.show(profile.region_map(code, None, map_indicator),
+                  lambda: profile.region_svg(code, None, map_indicator), key=f"area_map_{code}", height=560)
+        cat = data.indicators().loc[map_indicator]
+        around = "met de gemeenten eromheen" if code.startswith("GM") else "de gemeenten erin"
+        st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}), {common.direction_nl(cat['direction'])}; "
+                   f"{target.name} is zwart omlijnd, {around}; kleuren op de landelijke schaal. Klik op een gemeente "
+                   "voor haar pagina.")
+    with side_col:
+        _similar(prof)
+    _claims(prof)
+    _trends(prof)
+    common.footer()
+
+
+def _belongs(prof: profile.Profile) -> None:
+    """'Ligt in: COROP Zuid-Limburg · Limburg' and 'Hoort bij de regio's: Zuid-Limburg, …' with links."""
+    parents = _parents(prof.area.key)
+    if parents:
+        st.markdown("<b>Ligt in:</b> " + " · ".join(area_link(c, n) for c, n in parents), unsafe_allow_html=True)
+    if prof.regions:
+        links = []
+        for region in prof.regions:
+            note = " (een van de tien regio's)" if "tien" in region.groups else ""
+            links.append(link(f"/{region.region_id}", region.name) + note)
+        st.markdown(("<b>Hoort bij de regio:</b> " if len(links) == 1 else "<b>Hoort bij de regio's:</b> ")
+                    + " · ".join(links), unsafe_allow_html=True)
+
+
+def _similar(prof: profile.Profile) -> None:
+    st.header("Vergelijkbare gebieden", anchor="vergelijkbaar")
+    peers = prof.peers
+    if peers.empty:
+        st.info("Geen vergelijkbare gebieden berekend voor dit gebied.")
+        return
+    st.caption(f"De {len(peers)} {profile.PEERS_NL.get(prof.area.level, 'gebieden')} waarvan het profiel (de afstand "
+               "tot Nederland op elke indicator, in robuuste standaardafwijkingen) het dichtst bij dit gebied ligt: "
+               "kleinste wortel uit de gemiddelde gekwadrateerde verschillen, over de indicatoren die beide hebben.")
+    items = [f"<li>{area_link(p.similar_code, p.name)} — afstand {html.escape(fmt_num(p.distance, 2))}. "
+             f"{html.escape(p.description)}</li>" for p in peers.itertuples()]
+    with st.container(height=420):
+        st.markdown(f"<ol class='bw-similar'>{''.join(items)}</ol>", unsafe_allow_html=True)
+
+
+def _claims(prof: profile.Profile) -> None:
+    if not prof.claims:
+        return
+    st.header("Claims over de regio's waar dit gebied bij hoort", anchor="claims")
+    names = {link.region_id: link.name for link in prof.regions}
+    st.caption("Het oordeel geldt voor de hele regio (standaardafbakening), niet voor dit gebied alleen; de claims met "
+               "hun bewijs staan op de regiopagina.")
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for item in prof.claims:
+        by_region.setdefault(item["region_id"], []).append(item)
+    for rid, items in by_region.items():
+        st.subheader(names.get(rid, rid), anchor=False)
+        rows = [f"- **{verdict_badge(i['verdict']['label'], i['verdict']['verdict_nl'])}** · "
+                f"{safe_text(i['claim'].paraphrase)}" for i in items[:MAX_CLAIMS]]
+        if len(items) > MAX_CLAIMS:
+            rows.append(f"- … en nog {len(items) - MAX_CLAIMS} op [de regiopagina](/{rid}#claims)")
+        st.markdown("\n".join(rows))
+
+
+def _trends(prof: profile.Profile) -> None:
+    ids = tuple(i for i in DEFAULT_TRENDS if i in data.indicators().index)
+    series = profile.trend_series(prof.area.key, None, ids)
+    if series.empty:
+        return
+    st.header("Ontwikkeling", anchor="ontwikkeling")
+    titles = {i: f"{common.indicator_label(i)} ({data.indicators().loc[i, 'unit']})" for i in ids}
+    charts.show(charts.spec(charts.trends(series, titles)),
+                f"Ontwikkeling van {len(ids)} indicatoren in {prof.area.name}, Nederland en de provincie.")
