@@ -84,7 +84,7 @@ def render() -> None:
             if not mine:
                 continue
             n_tested = sum(verdicts.loc[c.id, "label"] != UNTESTABLE for c in mine)
-            st.subheader(docs[doc_file].title, anchor=False)
+            st.header(docs[doc_file].title, anchor=False)
             st.caption(f"{len(mine)} claims, waarvan {n_tested} met cijfers getoetst")
             for claim in sorted(mine, key=lambda c: (verdicts.loc[c.id, "label"] == UNTESTABLE, c.id)):
                 render_claim(claim, docs, compact=True)
