@@ -61,7 +61,8 @@ def main() -> None:
     """Build the navigation and run the selected page; a store that fails gives a Dutch notice, not a traceback.
 
     Every run, whatever the page (also the not-found and store-missing pages), first mounts the Dutch document
-    helper; the navigation is the app's own (:func:`dashboard.document.navigation`), not Streamlit's.
+    helper; the navigation is the app's own (:func:`dashboard.document.navigation`), not Streamlit's. The whole run
+    reads one store version (:func:`dashboard.data.run_scope`).
     """
     document.mount(home=HOME)
     store, _ = data.store_or_none()
@@ -99,4 +100,5 @@ def main() -> None:
         common.store_notice(str(err))
 
 
-main()
+with data.run_scope():
+    main()
