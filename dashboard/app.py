@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import common, data, document  # noqa: E402
+from dashboard import common, data, document, downloads  # noqa: E402
 from dashboard.safety import inert_text  # noqa: E402
 from dashboard.views import claims, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
@@ -100,5 +100,6 @@ def main() -> None:
         common.store_notice(str(err))
 
 
+downloads.install()  # Dutch answers and separate lanes for the downloads made when clicked
 with data.run_scope():
     main()
