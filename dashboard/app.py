@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,7 @@ from data_loaders.store import StoreUnavailable  # noqa: E402
 
 st.set_page_config(page_title="Brede Welvaart Regiodashboard", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"), layout="wide")
 
-_ONE_SEGMENT = re.compile(r"[^/\s]{1,200}")
-HOME = "nederland"  # URL path of the default page (served at /, but /nederland is it too)
+HOME = "nederland"  # the default page's url_path (it is served at /; /nederland gets the not-found page)
 
 
 def requested_page() -> str:
@@ -43,18 +41,43 @@ def requested_page() -> str:
         return ""
 
 
-def _not_found_page(name: str, home: Any) -> Any:
-    """A hidden page at ``/<name>`` that says, in Dutch, that the page does not exist, with a way back."""
+class _AnyNamePage(st.Page):
+    """A hidden page that answers exactly ``name`` in the URL, whatever ``st.Page`` allows in a ``url_path`` (blanks,
+    more than 200 characters, the home page's own name ``nederland``), under a script hash of its own."""
+
+    def __init__(self, page: Any, name: str, **kwargs: Any) -> None:
+        super().__init__(page, url_path="bw-niet-gevonden", visibility="hidden", **kwargs)
+        self._bw_name = name
+
+    @property
+    def url_path(self) -> str:
+        return self._bw_name
+
+
+def _suggestion(name: str, pages: dict[str, Any]) -> tuple[str, Any] | None:
+    """The known page a mistyped name probably meant: same letters but for case and surrounding blanks."""
+    folded = name.strip().casefold()
+    return next(((path, page) for path, page in pages.items() if path.casefold() == folded), None)
+
+
+def _not_found_page(name: str, home: Any, pages: dict[str, Any]) -> Any:
+    """A hidden page at ``/<name>`` that says, in Dutch, that the page does not exist, with a way back (and the page
+    it probably meant: ``/Zuid-Limburg`` → ``/zuid-limburg``)."""
+    guess = _suggestion(name, pages)
 
     def not_found() -> None:
         if not common.require_store():
             return
         st.title("Pagina niet gevonden")
         st.markdown(f"De pagina ‘/{inert_text(name)}’ bestaat niet in dit dashboard.")
+        if guess is not None and guess[1] is home:
+            st.markdown("De startpagina (Nederland) staat op ‘/’.")
+        elif guess is not None:
+            st.page_link(guess[1], label=f"Bedoelt u ‘/{guess[0]}’?", icon=":material/arrow_forward:")
         st.page_link(home, label="Naar de startpagina (Nederland)", icon=":material/home:")
         st.caption("Of kies een regio of onderdeel in het menu.")
 
-    return st.Page(not_found, title="Pagina niet gevonden", icon=":material/help:", url_path=name, visibility="hidden")
+    return _AnyNamePage(not_found, name, title="Pagina niet gevonden", icon=":material/help:")
 
 
 def main() -> None:
@@ -86,10 +109,10 @@ def main() -> None:
         context = [regio.page_for(r) for r in defs.values() if "context" in r.groups and r.region_id != "nederland"]
         regio.register_pages(tien + voorbeeld + context, overview)
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
-    known = {p.url_path for group in pages.values() for p in group} | {HOME}  # the default page's url_path is ''
+    known = {p.url_path: p for group in pages.values() for p in group if p is not home}
     wanted = requested_page()
-    if wanted and wanted not in known and _ONE_SEGMENT.fullmatch(wanted):
-        pages["Overzicht"] = [*overview, _not_found_page(wanted, home)]
+    if wanted and wanted not in known:  # also /nederland: the home page answers only at /
+        pages["Overzicht"] = [*overview, _not_found_page(wanted, home, {HOME: home, **known})]
     sections = {section: group for section, group in pages.items() if group}
     nav = st.navigation(sections, position="hidden")
     document.navigation(sections)
