@@ -8,7 +8,8 @@ guarded: without it Streamlit's own handler stays) with one that
 
 - runs small files (PDFs, small CSVs: lane ``klein``) and bulk exports (lane ``groot``) on separate thread
   pools, so a small file never waits behind a bulk export; one bulk export per session at a time and at most
-  :data:`BULK_QUEUE` waiting in the process, each started within :data:`BULK_WAIT_S` or refused, in Dutch;
+  :data:`BULK_QUEUE` waiting in the process, each started within :data:`BULK_WAIT_S` or refused, in Dutch; a bulk
+  export reads the store through :class:`PoliteStore`, which pauses it while small files are being made;
 - answers a :class:`DownloadRefused` (store changed or unavailable, too busy) with its Dutch message, which the
   frontend shows under the button, and logs one line for it;
 - answers an unknown or expired file id in Dutch and logs at most one line per :data:`LOG_WINDOW_S` for all of
@@ -24,7 +25,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -38,6 +39,8 @@ BULK_WORKERS = 1  # bulk exports are CPU-bound Python (openpyxl, csv): more thre
 BULK_QUEUE = 4  # bulk exports waiting for a worker, in the whole process
 BULK_WAIT_S = 90.0  # Streamlit's frontend gives up on a download after 180 s
 LOG_WINDOW_S = 10.0
+YIELD_MAX_S = 5.0  # a bulk export pauses at most this long per chunk while small files are made
+POLITE_ROWS = 500  # bulk exports read the store in chunks of this many rows, yielding to small files in between
 STORE_NOTICE = "De gegevens zijn op dit moment niet beschikbaar; het bestand kon niet worden gemaakt."
 EXPIRED = "Deze download is niet (meer) beschikbaar. Herlaad de pagina en probeer het opnieuw."
 FAILED = "Het bestand kon niet worden gemaakt. Probeer het opnieuw of herlaad de pagina."
@@ -111,12 +114,30 @@ class Lanes:
         self._lock = threading.Lock()
         self._bulk_sessions: set[str] = set()
         self._bulk_waiting = 0
+        self._small_running = 0
+        self._small_done = threading.Condition(self._lock)
+
+    def _small(self, job: Callable[[], Any]) -> Any:
+        with self._lock:
+            self._small_running += 1
+        try:
+            return job()
+        finally:
+            with self._lock:
+                self._small_running -= 1
+                self._small_done.notify_all()
+
+    def yield_to_small(self, max_wait: float = YIELD_MAX_S) -> None:
+        """Called by bulk work between chunks: wait while small files are being made (at most ``max_wait``)."""
+        with self._lock:
+            if self._small_running:
+                self._small_done.wait_for(lambda: not self._small_running, timeout=max_wait)
 
     async def run(self, lane: str, session_id: str, job: Callable[[], Any]) -> Any:
         """Run ``job`` on its lane's pool; bulk jobs are capped per session and refused when the queue is full."""
         loop = asyncio.get_running_loop()
         if lane != BULK:
-            return await loop.run_in_executor(self.small, job)
+            return await loop.run_in_executor(self.small, self._small, job)
         with self._lock:
             if session_id in self._bulk_sessions:
                 raise DownloadRefused(BUSY_SESSION)
@@ -145,6 +166,23 @@ class Lanes:
 
 
 LANES = Lanes()
+
+
+class PoliteStore:
+    """A store for bulk exports: reads in chunks of :data:`POLITE_ROWS` rows and lets small files go first in between
+    (Python threads share one interpreter lock, so a running bulk export would otherwise slow a PDF down)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def batches(self, sql: str, params: Any = None, size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+        for batch in self._store.batches(sql, params, size):
+            for start in range(0, len(batch), POLITE_ROWS):
+                LANES.yield_to_small()
+                yield batch[start:start + POLITE_ROWS]
 
 
 def _lane_of(manager: Any, file_id: str) -> str | None:
