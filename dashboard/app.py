@@ -54,6 +54,32 @@ class _AnyNamePage(st.Page):
         return self._bw_name
 
 
+def dropped_query_notice() -> str | None:
+    """A Dutch notice when Streamlit dropped the whole query string (over 1,000 parameters or 512 Ki characters:
+    ``streamlit.runtime.state.query_params``, which only logs it); None otherwise. Reads the run's raw query string
+    (an internal of Streamlit's script run context, guarded)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.query_params import (
+            CLIENT_STATE_QUERY_STRING_MAX_FIELDS as MAX_FIELDS,
+        )
+        from streamlit.runtime.state.query_params import (
+            CLIENT_STATE_QUERY_STRING_MAX_LENGTH as MAX_LENGTH,
+        )
+
+        ctx = get_script_run_ctx()
+        raw = str(getattr(ctx, "query_string", "") or "")
+    except Exception:  # noqa: BLE001 - without the internals there is nothing to say
+        return None
+    fields = raw.count("&") + 1 if raw else 0
+    if fields > MAX_FIELDS:
+        return (f"De link heeft te veel parameters ({fields:,}; hoogstens {MAX_FIELDS:,}) en is daarom genegeerd; "
+                "getoond wordt de standaardweergave.").replace(",", ".")
+    if len(raw) > MAX_LENGTH:
+        return "De link is te lang en is daarom genegeerd; getoond wordt de standaardweergave."
+    return None
+
+
 def _suggestion(name: str, pages: dict[str, Any]) -> tuple[str, Any] | None:
     """The known page a mistyped name probably meant: same letters but for case and surrounding blanks."""
     folded = name.strip().casefold()
@@ -116,6 +142,9 @@ def main() -> None:
     sections = {section: group for section, group in pages.items() if group}
     nav = st.navigation(sections, position="hidden")
     document.navigation(sections)
+    notice = dropped_query_notice()
+    if notice:
+        st.info(notice, icon=":material/info:")
     try:
         nav.run()
     except StoreUnavailable as err:  # the file broke (or was cut off) after it was opened
