@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import common, data, document  # noqa: E402
+from dashboard import common, data, document, downloads  # noqa: E402
 from dashboard.safety import inert_text  # noqa: E402
 from dashboard.views import claims, gebied, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
@@ -21,8 +20,7 @@ from data_loaders.store import StoreUnavailable  # noqa: E402
 
 st.set_page_config(page_title="Brede Welvaart Regiodashboard", page_icon=str(ROOT / "dashboard" / "assets" / "favicon.png"), layout="wide")
 
-_ONE_SEGMENT = re.compile(r"[^/\s]{1,200}")
-HOME = "nederland"  # URL path of the default page (served at /, but /nederland is it too)
+HOME = "nederland"  # the default page's url_path (it is served at /; /nederland gets the not-found page)
 
 
 def requested_page() -> str:
@@ -43,25 +41,77 @@ def requested_page() -> str:
         return ""
 
 
-def _not_found_page(name: str, home: Any) -> Any:
-    """A hidden page at ``/<name>`` that says, in Dutch, that the page does not exist, with a way back."""
+class _AnyNamePage(st.Page):
+    """A hidden page that answers exactly ``name`` in the URL, whatever ``st.Page`` allows in a ``url_path`` (blanks,
+    more than 200 characters, the home page's own name ``nederland``), under a script hash of its own."""
+
+    def __init__(self, page: Any, name: str, **kwargs: Any) -> None:
+        super().__init__(page, url_path="bw-niet-gevonden", visibility="hidden", **kwargs)
+        self._bw_name = name
+
+    @property
+    def url_path(self) -> str:
+        return self._bw_name
+
+
+def dropped_query_notice() -> str | None:
+    """A Dutch notice when Streamlit dropped the whole query string (over 1,000 parameters or 512 Ki characters:
+    ``streamlit.runtime.state.query_params``, which only logs it); None otherwise. Reads the run's raw query string
+    (an internal of Streamlit's script run context, guarded)."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.query_params import (
+            CLIENT_STATE_QUERY_STRING_MAX_FIELDS as MAX_FIELDS,
+        )
+        from streamlit.runtime.state.query_params import (
+            CLIENT_STATE_QUERY_STRING_MAX_LENGTH as MAX_LENGTH,
+        )
+
+        ctx = get_script_run_ctx()
+        raw = str(getattr(ctx, "query_string", "") or "")
+    except Exception:  # noqa: BLE001 - without the internals there is nothing to say
+        return None
+    fields = raw.count("&") + 1 if raw else 0
+    if fields > MAX_FIELDS:
+        return (f"De link heeft te veel parameters ({fields:,}; hoogstens {MAX_FIELDS:,}) en is daarom genegeerd; "
+                "getoond wordt de standaardweergave.").replace(",", ".")
+    if len(raw) > MAX_LENGTH:
+        return "De link is te lang en is daarom genegeerd; getoond wordt de standaardweergave."
+    return None
+
+
+def _suggestion(name: str, pages: dict[str, Any]) -> tuple[str, Any] | None:
+    """The known page a mistyped name probably meant: same letters but for case and surrounding blanks."""
+    folded = name.strip().casefold()
+    return next(((path, page) for path, page in pages.items() if path.casefold() == folded), None)
+
+
+def _not_found_page(name: str, home: Any, pages: dict[str, Any]) -> Any:
+    """A hidden page at ``/<name>`` that says, in Dutch, that the page does not exist, with a way back (and the page
+    it probably meant: ``/Zuid-Limburg`` → ``/zuid-limburg``)."""
+    guess = _suggestion(name, pages)
 
     def not_found() -> None:
         if not common.require_store():
             return
         st.title("Pagina niet gevonden")
         st.markdown(f"De pagina ‘/{inert_text(name)}’ bestaat niet in dit dashboard.")
+        if guess is not None and guess[1] is home:
+            st.markdown("De startpagina (Nederland) staat op ‘/’.")
+        elif guess is not None:
+            st.page_link(guess[1], label=f"Bedoelt u ‘/{guess[0]}’?", icon=":material/arrow_forward:")
         st.page_link(home, label="Naar de startpagina (Nederland)", icon=":material/home:")
         st.caption("Of kies een regio of onderdeel in het menu.")
 
-    return st.Page(not_found, title="Pagina niet gevonden", icon=":material/help:", url_path=name, visibility="hidden")
+    return _AnyNamePage(not_found, name, title="Pagina niet gevonden", icon=":material/help:")
 
 
 def main() -> None:
     """Build the navigation and run the selected page; a store that fails gives a Dutch notice, not a traceback.
 
     Every run, whatever the page (also the not-found and store-missing pages), first mounts the Dutch document
-    helper; the navigation is the app's own (:func:`dashboard.document.navigation`), not Streamlit's.
+    helper; the navigation is the app's own (:func:`dashboard.document.navigation`), not Streamlit's. The whole run
+    reads one store version (:func:`dashboard.data.run_scope`).
     """
     document.mount(home=HOME)
     store, _ = data.store_or_none()
@@ -88,13 +138,16 @@ def main() -> None:
         regio.register_pages(tien + voorbeeld + context, overview)
         gebied.register_pages([*overview, *tien, *voorbeeld, *context])
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
-    known = {p.url_path for group in pages.values() for p in group} | {HOME}  # the default page's url_path is ''
+    known = {p.url_path: p for group in pages.values() for p in group if p is not home}
     wanted = requested_page()
-    if wanted and wanted not in known and _ONE_SEGMENT.fullmatch(wanted):
-        pages["Overzicht"] = [*overview, _not_found_page(wanted, home)]
+    if wanted and wanted not in known:  # also /nederland: the home page answers only at /
+        pages["Overzicht"] = [*overview, _not_found_page(wanted, home, {HOME: home, **known})]
     sections = {section: group for section, group in pages.items() if group}
     nav = st.navigation(sections, position="hidden")
     document.navigation(sections)
+    notice = dropped_query_notice()
+    if notice:
+        st.info(notice, icon=":material/info:")
     try:
         nav.run()
     except StoreUnavailable as err:  # the file broke (or was cut off) after it was opened
@@ -102,4 +155,6 @@ def main() -> None:
         common.store_notice(str(err))
 
 
-main()
+downloads.install()  # Dutch answers and separate lanes for the downloads made when clicked
+with data.run_scope():
+    main()

@@ -4,9 +4,13 @@ Results are cached with ``st.cache_resource``: one shared, read-only object per 
 pickled copy per call (the catalogue alone was unpickled hundreds of times per page). Callers never modify
 them in place (pandas copy-on-write makes derived frames independent).
 
-The store is opened once per server process and checked at the start of every page run: when the file's
-identity (device, inode, size, mtime) changed, a rebuild replaced it, so the new file is opened and every
-``st.cache_resource``/``st.cache_data`` cache is cleared. Runs that still hold the old store finish on it.
+One script run reads one store version from start to end. :func:`run_scope` (around every run in ``app.py``)
+checks the file's identity (device, inode, size, mtime) once and pins the run's thread to that store; every
+``get_store`` of the run returns it. When the file was replaced, the new file is opened and every
+``st.cache_resource``/``st.cache_data`` cache cleared only after the runs still pinned to the old store have
+finished (new runs wait for that, at most :data:`SWAP_WAIT_S`), so the caches never hold two versions. A run that
+outlasts that wait may see the new version in cached results. Downloads made when clicked check the version
+they were offered with (:func:`reading`) and raise :class:`StoreChanged` when it is gone.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ import json
 import logging
 import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,9 +65,32 @@ if not LOG.handlers:  # Streamlit configures only its own loggers; this one goes
     _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     LOG.addHandler(_handler)
     LOG.setLevel(logging.INFO)
-_LOCK = threading.Lock()
-_OPEN: dict[str, Any] = {}  # "path", "identity", "store": the store this process serves
+SWAP_WAIT_S = 30.0  # a swap waits at most this long for the runs on the old store to finish
+_COND = threading.Condition()
 _LOGGED: set[str] = set()
+_RUN = threading.local()  # .generation: the store version this thread's run is pinned to
+
+
+class StoreChanged(StoreUnavailable):
+    """The store was replaced after a page offered something (a download) made from the old version."""
+
+    def __init__(self) -> None:
+        super().__init__("De gegevens zijn bijgewerkt sinds deze pagina werd geladen. Herlaad de pagina en probeer het "
+                         "opnieuw.", "datastore vervangen sinds de pagina werd getoond")
+
+
+@dataclass
+class _Generation:
+    """One opened store file: the store, the file's identity, and how many runs are reading it."""
+
+    path: str
+    identity: tuple[int, int, int, int] | None
+    store: Store
+    token: int
+    readers: int = 0
+
+
+_STATE: dict[str, Any] = {"current": None, "opened": 0}
 
 
 def _identity(path: str) -> tuple[int, int, int, int] | None:
@@ -71,26 +101,105 @@ def _identity(path: str) -> tuple[int, int, int, int] | None:
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
 
 
+def _current() -> _Generation:
+    """The generation of the file at the configured path; opens it (after the old one's readers are done) when the
+    file changed. Caller holds ``_COND``. Raises ``StoreUnavailable`` when the file is missing or broken."""
+    path = str(store_path())
+    deadline = time.monotonic() + SWAP_WAIT_S
+    while True:
+        gen: _Generation | None = _STATE["current"]
+        identity = _identity(path)
+        if gen is not None and gen.path == path and gen.identity == identity:
+            return gen
+        if gen is None or gen.readers <= 0 or time.monotonic() >= deadline:
+            break
+        _COND.wait(max(0.01, deadline - time.monotonic()))  # the runs on the old store finish first
+    if gen is not None:
+        if gen.readers > 0:
+            LOG.warning("datastore %s vervangen terwijl nog %d run(s) de oude lezen (na %.0f s wachten)", path,
+                        gen.readers, SWAP_WAIT_S)
+        LOG.warning("datastore %s is vervangen of verplaatst: opnieuw geopend, caches geleegd", path)
+        _STATE["current"] = None
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    store = Store(path)
+    _STATE["opened"] += 1
+    gen = _Generation(path=path, identity=identity, store=store, token=_STATE["opened"])
+    _STATE["current"] = gen
+    LOG.info("datastore %s geopend (integriteitscontrole %.0f ms)", path, store.verify_ms or 0.0)
+    return gen
+
+
+def _pinned() -> _Generation | None:
+    return getattr(_RUN, "generation", None)
+
+
+def _release() -> None:
+    gen = _pinned()
+    if gen is not None:
+        _RUN.generation = None
+        with _COND:
+            gen.readers -= 1
+            _COND.notify_all()
+
+
 def get_store() -> Store:
-    """The shared read-only store; reopened (and every cache cleared) when the file was replaced.
+    """The store of this run (:func:`run_scope`); outside a run the current one, reopened (and every cache
+    cleared) when the file was replaced.
 
     Raises ``StoreUnavailable`` when the file is missing or broken; that is not remembered, so the next run
     tries again.
     """
-    path = str(store_path())
-    identity = _identity(path)
-    with _LOCK:
-        if _OPEN.get("path") == path and _OPEN.get("identity") == identity:
-            return _OPEN["store"]
-        if _OPEN:
-            LOG.warning("datastore %s is vervangen of verplaatst: opnieuw geopend, caches geleegd", path)
-            _OPEN.clear()
-            st.cache_resource.clear()
-            st.cache_data.clear()
-        store = Store(path)
-        _OPEN.update(path=path, identity=identity, store=store)
-        LOG.info("datastore %s geopend (integriteitscontrole %.0f ms)", path, store.verify_ms or 0.0)
-        return store
+    gen = _pinned()
+    if gen is not None:
+        return gen.store
+    with _COND:
+        return _current().store
+
+
+@contextmanager
+def run_scope() -> Iterator[None]:
+    """Pin this thread to one store version for the duration of a script run (a broken store pins nothing)."""
+    _release()  # a run that ended without leaving its scope (never expected) must not hold the old store
+    try:
+        with _COND:
+            gen = _current()
+            gen.readers += 1
+        _RUN.generation = gen
+    except StoreUnavailable:
+        pass  # every get_store of this run tries again and raises; the pages show the notice
+    try:
+        yield
+    finally:
+        _release()
+
+
+def run_token() -> int | None:
+    """The store version this run is pinned to (None outside a run or on a broken store)."""
+    gen = _pinned()
+    return gen.token if gen is not None else None
+
+
+@contextmanager
+def reading(token: int | None) -> Iterator[None]:
+    """Read the store version ``token`` (from :func:`run_token` of the run that offered a download) in this thread.
+
+    Raises :class:`StoreChanged` when the store was replaced since, ``StoreUnavailable`` when it cannot be used.
+    """
+    with _COND:
+        gen = _current()
+        if token is not None and gen.token != token:
+            raise StoreChanged()
+        gen.readers += 1
+    previous = _pinned()
+    _RUN.generation = gen
+    try:
+        yield
+    finally:
+        _RUN.generation = previous
+        with _COND:
+            gen.readers -= 1
+            _COND.notify_all()
 
 
 def log_unavailable(err: StoreUnavailable) -> None:

@@ -169,10 +169,14 @@ def inert_text(value: object, limit: int = QUERY_VALUE_MAX_SHOWN) -> str:
     """A user-supplied value (from the URL) made safe to echo in a markdown notice: only printable characters,
     at most ``limit`` of them (then ``…``), escaped like :func:`safe_text`, and never a link, e-mail link, emoji
     or icon (see the module docstring). The one function every echo of user input goes through."""
+    return safe_text(_LINKISH.sub(_break_link, shorten(value, limit)))
+
+
+def shorten(value: object, limit: int = QUERY_VALUE_MAX_SHOWN) -> str:
+    """Only the printable characters of ``value``, at most ``limit`` of them (then ``…``): user input echoed in plain
+    text (a command line's ``fout:`` line); :func:`inert_text` adds the escaping for markdown."""
     text = "".join(ch for ch in ("" if value is None else str(value)) if ch.isprintable())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return safe_text(_LINKISH.sub(_break_link, text))
+    return text[: limit - 1] + "…" if len(text) > limit else text
 
 
 def _shown(value: str) -> str:

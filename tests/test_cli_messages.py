@@ -106,3 +106,30 @@ def test_dashboard_says_where_it_listens(built_store: Path) -> None:
     assert "--server.address 0.0.0.0" in text and "--server.port N" in text
     assert f"Het dashboard draait: open http://127.0.0.1:{port}" in text, text
     assert "You can now view" not in text
+
+
+# --- issue 24 point 4: hostile input to the report command ends in one short Dutch line ---------------------------
+def _report(built_store: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run("-m", "dashboard.report", *args, env={**cli_env(), "BW_STORE": str(built_store), **env})
+
+
+def _one_fout_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in proc.stderr and "TypstError" not in proc.stderr, proc.stderr[-2000:]
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("fout:")]
+    assert len(lines) == 1, proc.stderr[-2000:]
+    return lines[0]
+
+
+def test_report_with_a_10_kb_public_url_gives_one_dutch_line(built_store: Path, tmp_path: Path) -> None:
+    proc = _report(built_store, "twente", "--out", str(tmp_path / "t.pdf"), BW_PUBLIC_URL="https://x.example/" + "a" * 10_000)
+    assert proc.returncode == 1
+    line = _one_fout_line(proc)
+    assert "BW_PUBLIC_URL is geen bruikbaar adres" in line and len(line) < 300, line[:400]
+    assert not (tmp_path / "t.pdf").exists()
+
+
+def test_report_with_a_100_kb_region_id_truncates_it(built_store: Path) -> None:
+    proc = _report(built_store, "r" * 100_000)
+    assert proc.returncode == 2
+    line = _one_fout_line(proc)
+    assert "Onbekende regio ‘" + "r" * 39 + "…’" in line and len(line) < 600, line[:700]

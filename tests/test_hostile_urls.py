@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
+
+from data_loaders.config import REPO_ROOT
 
 TIMEOUT = 90
 EXAMPLES = 8
@@ -343,3 +346,25 @@ def test_markdown_payload_is_not_rendered_as_link(payload: str) -> None:
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     assert "](" not in notices, notices
+
+
+# --- issue 24 point 4: a query string that Streamlit drops whole is not dropped without a word ----------------------
+@pytest.mark.parametrize("n_params", [1_001, 5_000])
+def test_over_1000_parameters_give_a_dutch_notice(store_env: Path, n_params: int) -> None:
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=TIMEOUT)
+    for i in range(n_params):
+        at.query_params[f"p{i}"] = "x"
+    at.query_params["indicator"] = "werkloosheid"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    notices = [i.value for i in at.info if "te veel parameters" in i.value]
+    assert notices == [f"De link heeft te veel parameters ({n_params + 1:,}; hoogstens 1.000) en is daarom genegeerd; "
+                       "getoond wordt de standaardweergave.".replace(",", ".")], [i.value for i in at.info]
+    assert [t.value for t in at.title] == ["Brede welvaart in Nederland"]
+
+
+def test_a_normal_link_has_no_such_notice(store_env: Path) -> None:
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard" / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["indicator"] = "werkloosheid"
+    at.run()
+    assert not [i.value for i in at.info if "te veel parameters" in i.value]

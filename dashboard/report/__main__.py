@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard import data
     from dashboard.report import LayoutError, ReportError, build_pdf, file_name, resolve
     from dashboard.report.build import PAGES
+    from dashboard.safety import shorten
     from data_loaders.store import StoreUnavailable
 
     try:
@@ -66,8 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         pdf = build_pdf(region.region_id, delineation)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(pdf)
-    except (LayoutError, OSError) as err:
+    except (LayoutError, ReportError, OSError) as err:
         print(f"fout: {err}", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - Typst's own errors (typst.TypstError): one Dutch line, no traceback
+        if type(err).__name__ != "TypstError":
+            raise
+        first = shorten(str(err).strip().splitlines()[0] if str(err).strip() else "", 200)
+        print(f"fout: Typst kon het regioprofiel niet zetten ({first}).", file=sys.stderr)
         return 1
     seconds = f"{time.perf_counter() - began:.1f}".replace(".", ",")
     print(f"geschreven: {out} ({PAGES} pagina's, {len(pdf) // 1024} KB, {seconds} s)")

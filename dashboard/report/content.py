@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +23,13 @@ from dashboard.components.fmt import fmt_signed, method_nl, with_unit
 from dashboard.components.mapdata import source_name
 from dashboard.components.summary import tone
 from dashboard.report import sentences
+from dashboard.safety import shorten
 from seeds.rules import UNTESTABLE
 
 PUBLIC_URL_ENV = "BW_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
+PUBLIC_URL_MAX = 500
+_PUBLIC_URL = re.compile(r"https?://[^\s/?#]+(/[^\s?#]*)?")
 AUTHOR = "Brede Welvaart Regiodashboard"
 MAP_INDICATOR = profile.DEFAULT_MAP_INDICATOR
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -70,11 +74,11 @@ def resolve(region_id: str, delineation: str | None = None) -> tuple[data.Region
     """The region and delineation (its default when None); :class:`ReportError` in Dutch when unknown."""
     valid = report_regions()
     if region_id not in valid:
-        raise ReportError(f"Onbekende regio ‘{region_id}’. Kies uit: {', '.join(valid)}.")
+        raise ReportError(f"Onbekende regio ‘{shorten(region_id)}’. Kies uit: {', '.join(valid)}.")
     region = data.region_defs()[region_id]
     chosen = delineation or region.default_delineation
     if chosen not in region.delineations:
-        raise ReportError(f"Onbekende afbakening ‘{chosen}’ voor {region.name}. Kies uit: "
+        raise ReportError(f"Onbekende afbakening ‘{shorten(chosen)}’ voor {region.name}. Kies uit: "
                           f"{', '.join(region.delineations)}.")
     return region, chosen
 
@@ -82,6 +86,9 @@ def resolve(region_id: str, delineation: str | None = None) -> tuple[data.Region
 def permalink(region: data.RegionDef, delineation: str) -> str:
     """The dashboard view of this profile: ``$BW_PUBLIC_URL/<regio>`` (+ ``?afbakening=…`` when not the default)."""
     base = (os.environ.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL).strip().rstrip("/")
+    if len(base) > PUBLIC_URL_MAX or not _PUBLIC_URL.fullmatch(base):
+        raise ReportError(f"{PUBLIC_URL_ENV} is geen bruikbaar adres (‘{shorten(base)}’, {len(base)} tekens); verwacht "
+                          f"http(s)://host[/pad], hoogstens {PUBLIC_URL_MAX} tekens, bijvoorbeeld https://dashboard.example.nl.")
     query = f"?afbakening={delineation}" if delineation != region.default_delineation else ""
     return f"{base}/{region.region_id}{query}"
 

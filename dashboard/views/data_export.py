@@ -8,15 +8,14 @@ are made only when clicked (``st.download_button`` with a callable), streamed fr
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Callable
-from typing import IO
+from typing import IO, Any
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import common, data, exports
+from dashboard import common, data, downloads, exports
 from dashboard.components.fmt import fmt_num
 from dashboard.params import ViewParams, set_params
 from data_loaders.store import Store
@@ -26,8 +25,7 @@ LEVELS = {"NL": "Nederland", "LD": "Landsdelen", "PV": "Provincies", "CR": "CORO
 DEFAULT_INDICATORS = ["tevredenheid_leven", "werkloosheid"]
 EXPORT_COLUMNS = [c.name for c in exports.OBSERVATION_COLUMNS]
 XLSX_MAX_ROWS = 200_000  # openpyxl writes ~7,000 rows/s: beyond this the workbook would take half a minute
-CONCURRENT_FILES = 2  # downloads being made at the same time in one server process (the rest wait their turn)
-_MAKING = threading.BoundedSemaphore(CONCURRENT_FILES)
+SMALL_FILE_ROWS = 20_000  # up to this many rows a file is made in the small lane (dashboard.downloads), beyond in bulk
 
 
 def selection_export(indicator_ids: list[str], levels: list[str], first: int, last: int, region_id: str | None,
@@ -50,19 +48,22 @@ def selection_export(indicator_ids: list[str], levels: list[str], first: int, la
                                        info=data.build_info(), permalink=permalink, selection=selection)
 
 
-def file_maker(store: Store, write: Callable[[IO[bytes]], object]) -> Callable[[], bytes]:
-    """A callable for ``st.download_button``: writes the file to a temp file when clicked, returns its bytes.
+def file_maker(store: Store, write: Callable[[Store, IO[bytes]], object], rows: int = 0) -> Callable[[], bytes]:
+    """A callable for ``st.download_button``: ``write(store, fh)`` into a temp file when clicked, returns its bytes.
 
-    At most :data:`CONCURRENT_FILES` files are made at once per process; the temp file is gone afterwards.
+    Made from ``store`` (the store of the run that offered it), in the small lane up to :data:`SMALL_FILE_ROWS`
+    rows and else in the bulk lane, reading politely (:mod:`dashboard.downloads`); the temp file is gone afterwards.
     """
+    bulk = rows > SMALL_FILE_ROWS
+    source: Any = downloads.PoliteStore(store) if bulk else store
 
     def make() -> bytes:
-        with _MAKING, tempfile.TemporaryFile(prefix="bw_export_") as fh:
-            write(fh)
+        with tempfile.TemporaryFile(prefix="bw_export_") as fh:
+            write(source, fh)
             fh.seek(0)
             return fh.read()
 
-    return make
+    return downloads.offered(make, lane=downloads.BULK if bulk else downloads.SMALL, same_version=False)
 
 
 def _absolute(permalink: str) -> str:
@@ -123,24 +124,24 @@ def render() -> None:
     d1, d2, d3, d4 = st.columns(4)
     with d1:
         st.download_button("CSV (standaard: UTF-8, komma)",
-                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "standard")),
+                           file_maker(store, lambda src, fh: exports.write_csv(src, export, fh, "standard"), n_rows),
                            file_name="brede_welvaart.csv", mime="text/csv", icon=":material/download:", key="dl_std",
                            on_click="ignore")
     with d2:
         st.download_button("CSV voor Excel NL (puntkomma, decimale komma)",
-                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "excel")),
+                           file_maker(store, lambda src, fh: exports.write_csv(src, export, fh, "excel"), n_rows),
                            file_name="brede_welvaart_excel.csv", mime="text/csv", icon=":material/download:",
                            key="dl_xl", on_click="ignore")
     with d3:
         too_big = n_rows > XLSX_MAX_ROWS
         st.download_button("Excel-werkmap (.xlsx, met blad Bron en methode)",
-                           file_maker(store, lambda fh: exports.write_xlsx(store, export, fh)),
+                           file_maker(store, lambda src, fh: exports.write_xlsx(src, export, fh), n_rows),
                            file_name="brede_welvaart.xlsx", icon=":material/table_view:", key="dl_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", disabled=too_big)
     with d4:
         st.download_button("Bron en methode (CSV)",
-                           file_maker(store, lambda fh: exports.write_metadata_csv(export, fh, "standard", n_rows)),
+                           file_maker(store, lambda src, fh: exports.write_metadata_csv(export, fh, "standard", n_rows)),
                            file_name="brede_welvaart_bron_en_methode.csv", mime="text/csv",
                            icon=":material/description:", key="dl_meta", on_click="ignore")
     if too_big:
@@ -175,16 +176,17 @@ def _claims_downloads(store: Store) -> None:
                 f"**{n_rows:,} rijen**.".replace(",", "."))
     c1, c2, c3 = st.columns(3)
     with c1:
-        st.download_button("Claims: CSV (standaard)", file_maker(store, lambda fh: exports.write_csv(store, export, fh)),
+        st.download_button("Claims: CSV (standaard)", file_maker(store, lambda src, fh: exports.write_csv(src, export, fh), n_rows),
                            file_name="claims_oordelen.csv", mime="text/csv", icon=":material/download:",
                            key="dl_claims_std", on_click="ignore")
     with c2:
         st.download_button("Claims: CSV voor Excel NL",
-                           file_maker(store, lambda fh: exports.write_csv(store, export, fh, "excel")),
+                           file_maker(store, lambda src, fh: exports.write_csv(src, export, fh, "excel"), n_rows),
                            file_name="claims_oordelen_excel.csv", mime="text/csv", icon=":material/download:",
                            key="dl_claims_xl", on_click="ignore")
     with c3:
-        st.download_button("Claims: werkmap voor Excel (.xlsx)", file_maker(store, lambda fh: exports.write_xlsx(store, export, fh)),
+        st.download_button("Claims: werkmap voor Excel (.xlsx)",
+                           file_maker(store, lambda src, fh: exports.write_xlsx(src, export, fh), n_rows),
                            file_name="claims_oordelen.xlsx", icon=":material/table_view:", key="dl_claims_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
     st.caption("Kolommen en regels staan in het blad *Bron en methode* van de werkmap.")

@@ -471,13 +471,13 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
 
 def profile_button(region_id: str, delineation: str, width: str = "content") -> None:
     """"Download regioprofiel (PDF)": the two-page profile of this region and delineation, built only when clicked
-    (Streamlit runs the callable on its own thread; no rerun afterwards)."""
-    from dashboard import report
+    (on the small download lane, from the store version of this run: :func:`dashboard.downloads.offered`)."""
+    from dashboard import downloads, report
 
     if region_id not in report.report_regions():  # the national context has no profile
         return
     st.download_button(
-        "Download regioprofiel (PDF)", data=lambda: report.build_pdf(region_id, delineation),
+        "Download regioprofiel (PDF)", data=downloads.offered(lambda: report.build_pdf(region_id, delineation)),
         file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key=f"pdf_{region_id}", width=width,
         help="Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",

@@ -149,3 +149,37 @@ def test_multi_segment_paths_get_the_dutch_404_from_nginx(browser_context: Any, 
         assert [e for e in errors if "404" not in e] == []
     finally:
         page.close()
+
+
+# --- issue 24 point 3 / issue 22 point 6: every unknown one-segment path gets the Dutch page -------------------------
+@pytest.mark.parametrize(("path", "shown"), [
+    ("/nederland", "/nederland"),  # the home page's own url_path: it answers only at /
+    ("/vergelijk%20", "/vergelijk "),
+    ("/a%20b", "/a b"),
+    ("/" + "x" * 250, "/" + "x" * 39 + "…"),  # over 200 characters; echoed truncated, as every echo
+], ids=["nederland", "vergelijk-blank", "a-blank-b", "250-chars"])
+def test_odd_unknown_paths_are_dutch(browser_context: Any, dashboard_server: StreamlitServer, path: str,
+                                     shown: str) -> None:
+    page, watch = open_page(browser_context, dashboard_server.url(path))
+    try:
+        page.get_by_role("heading", name="Pagina niet gevonden").wait_for()
+        body = page.locator("body").inner_text()
+        assert "Page not found" not in body and "main page" not in body, "Streamlit's English dialog"
+        assert page.get_by_role("dialog").count() == 0
+        assert shown in main_text(page)
+        assert page.locator(NAV_LINKS).count() >= 5
+        assert exception_texts(page) == [] and watch.all_problems() == []
+    finally:
+        page.close()
+
+
+def test_mistyped_region_suggests_the_page(browser_context: Any, dashboard_server: StreamlitServer) -> None:
+    page, watch = open_page(browser_context, dashboard_server.url("/Zuid-Limburg"))
+    try:
+        page.get_by_role("heading", name="Pagina niet gevonden").wait_for()
+        page.get_by_role("link", name="Bedoelt u ‘/zuid-limburg’?").click()
+        page.wait_for_selector(MAP_SVG, state="visible")
+        assert page.locator("h1").first.inner_text().strip() == "Zuid-Limburg"
+        assert exception_texts(page) == [] and watch.all_problems() == []
+    finally:
+        page.close()
