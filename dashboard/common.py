@@ -38,6 +38,18 @@ def store_notice(problem: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
+def _names() -> dict[str, str]:
+    cat = data.indicators()
+    return {iid: name + (" (Monitor Brede Welvaart)" if iid.endswith("_bw") else "")
+            for iid, name in zip(cat.index, cat["name_nl"], strict=True)}
+
+
+def indicator_name(indicator_id: str) -> str | None:
+    """The Dutch name of an indicator ('Ervaren gezondheid'); None for an id the catalogue does not know."""
+    return _names().get(indicator_id)
+
+
+@st.cache_resource(show_spinner=False)
 def _labels() -> dict[str, str]:
     cat = data.indicators()
     return {

@@ -55,9 +55,12 @@ def render() -> None:
     st.title("Brede welvaart in Nederland")
     st.caption("Kies een indicator, een niveau en een jaar. De tien regio's uit het SER-advies zijn omlijnd.")
     level_codes = list(LEVELS)
-    level = params.choice("niveau", level_codes, "GM", "niveau")
+    level = params.choice("niveau", level_codes, "GM", "niveau", name=lambda c: LEVELS.get(c, "").lower() or None)
     options = common.indicator_options()
-    indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator")
+    indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator", name=common.indicator_name)
+    region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
+    only = params.choice("regio", ["", *region_ids], "", "regio",
+                         instead="de ranglijst toont heel Nederland") or None
 
     with st.sidebar:
         st.header("Weergave", anchor=False)
@@ -67,15 +70,15 @@ def render() -> None:
         )
         available_levels = [lv for lv in level_codes if data.periods(indicator_id, lv)]
         if level not in available_levels:
-            if params.get("niveau") is not None:
+            if params.from_link("niveau") is not None:
                 params.messages.append(f"Deze indicator is er niet op niveau {LEVELS_IN_TEXT[level]}.")
             level = available_levels[0]
         level = st.radio("Niveau", available_levels, index=available_levels.index(level),
                          format_func=LEVELS.get, horizontal=True, key="nl_level")
         periods = data.periods(indicator_id, level)
-        default_period = periods[-1]
-        period = params.integer("jaar", periods, default_period, "periode")
-        period = st.select_slider("Jaar", periods, value=period, key="nl_period") if len(periods) > 1 else periods[0]
+        period = _period(params, periods)
+        if len(periods) > 1:
+            period = st.select_slider("Jaar", periods, key="nl_period", on_change=_remember_period)
         show_regions = st.toggle("Tien regio's omlijnen", value=True)
         show_claims = st.toggle("Claims uit de documenten tonen", value=params.flag("claims"))
     params.show_messages()
@@ -99,8 +102,6 @@ def render() -> None:
         nl_value = frame["nl_value"].iloc[0] if len(frame) else None
         st.metric(f"Nederland, {period}", f"{fmt_num(nl_value, unit=cat['unit'])} {short_unit(cat['unit'])}".strip(),
                   help=f"Eenheid: {cat['unit']}")
-        region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
-        only = params.choice("regio", ["", *region_ids], "", "regio") or None
         only = st.selectbox("Ranglijst alleen voor", [None, *region_ids],
                             index=[None, *region_ids].index(only),
                             format_func=lambda r: "heel Nederland" if r is None else data.region_defs()[r].name,
@@ -119,6 +120,28 @@ def render() -> None:
         st.caption(f"Bron: CBS {_source_name(cat['source_table'])}{title}, {period}. "
                    f"Methode: {'; '.join(methods) or '–'}.")
     common.footer()
+
+
+PICKED = "_nl_period_picked"  # session key: the year the visitor chose (slider or link), kept across indicators
+
+
+def _remember_period() -> None:
+    """The slider moved: that year is the visitor's choice from now on."""
+    st.session_state[PICKED] = st.session_state.get("nl_period")
+
+
+def _period(params: ViewParams, periods: list[int]) -> int:
+    """The year to show: a link's year (with a notice when the indicator does not have it), else the year the visitor
+    picked if this indicator has it, else the indicator's newest year. Sets the slider to it."""
+    if params.from_link("jaar") is not None:
+        period = params.integer("jaar", periods, periods[-1], "periode")
+        if str(period) == params.get("jaar"):
+            st.session_state[PICKED] = period
+    else:
+        picked = st.session_state.get(PICKED)
+        period = picked if picked in periods else periods[-1]
+    st.session_state["nl_period"] = period
+    return period
 
 
 def _codes_in(region_id: str, level: str) -> set[str]:

@@ -260,7 +260,8 @@ def render(region_id: str) -> None:
                 "Afbakening", list(region.delineations), index=list(region.delineations).index(delineation),
                 format_func=lambda k: data.DELINEATION_NAMES.get(k, k), key=f"delin_{region_id}",
             )
-        map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator")
+        map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator",
+                                      name=common.indicator_name)
         map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
                                      format_func=common.indicator_label, key=f"map_ind_{region_id}",
                                      placeholder="Kies een indicator")
