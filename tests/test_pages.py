@@ -329,3 +329,33 @@ def test_bad_indicator_in_link_is_named_not_shown_as_id(store_env: Path) -> None
     messages = " ".join(i.value for i in at.info)
     assert "Onbekende indicator in de link" in messages and "bestaat_niet_xyz" not in messages, messages
     assert "tevredenheid_leven" not in messages and "Tevredenheid" in messages
+
+
+def _number_columns(element: object) -> dict[str, str]:
+    config = json.loads(element.proto.columns)  # type: ignore[attr-defined]
+    return {name: c["type_config"].get("format", "") for name, c in config.items()
+            if c.get("type_config", {}).get("type") == "number"}
+
+
+def test_tables_with_numbers_sort_them_as_numbers(store_env: Path) -> None:
+    """Issue 22.2: every table that shows numbers sends them as numbers with Streamlit's 'localized' format (Dutch via
+    the document helper), years as plain years; no preformatted strings that sort alphabetically."""
+    import pandas as pd
+
+    at = run_page("vergelijk", {"gebieden": "regio:twente,CR39", "thema": "gezondheid"})
+    table = at.dataframe[0].value
+    for column in ("Twente (regio)", "Zuid-Limburg (COROP)", "Nederland"):
+        assert pd.api.types.is_float_dtype(table[column]), column
+        assert _number_columns(at.dataframe[0])[column] == "localized"
+    assert _number_columns(at.dataframe[0])["Jaar"] == "%d"
+    at = run_page("data_export", {"indicatoren": "werkloosheid,mediaan_inkomen", "niveaus": "CR,NL"})
+    preview = at.dataframe[0].value
+    assert pd.api.types.is_float_dtype(preview["waarde"]) and _number_columns(at.dataframe[0])["waarde"] == "localized"
+    at = run_region("twente")
+    at.session_state["bw_x_trend_twente_corop"] = True
+    at.session_state["bw_x_fac_twente_corop"] = True
+    at.session_state["_bw_painted_twente"] = True
+    at.run()
+    formats = [_number_columns(d) for d in at.dataframe]
+    assert any(f.get("Waarde") == "localized" for f in formats), formats
+    assert any(f.get("Nederland (km)") == "localized" for f in formats), formats

@@ -7,12 +7,13 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import mapdata, maps
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
+from dashboard.components.fmt import column_decimals, fmt_num, method_nl, rank_text, short_unit
 from dashboard.params import ViewParams, set_params
 
 LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
 LEVELS_IN_TEXT = {"GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 DEFAULT_INDICATOR = "tevredenheid_leven"
+POSITION_PX, AREA_PX = 70, 190  # ranking column widths (the browser test clicks the 'Waarde' header after them)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -110,10 +111,18 @@ def render() -> None:
                             "de positie blijft die onder alle gebieden van het niveau.")
         set_params(regio=only)
         table = ranking_table(frame, cat["unit"], _codes_in(only, level) if only else None)
+        decimals = column_decimals(frame["value"], cat["unit"])
+        unit = short_unit(cat["unit"]) or cat["unit"]
         st.dataframe(
-            table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)),
-            column_config={"Positie": st.column_config.TextColumn("Positie", width="small",
-                                                                  help="1 = best onder alle gebieden van het niveau")},
+            table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)), placeholder=common.MISSING,
+            column_config={
+                "Positie": st.column_config.TextColumn("Positie", width=POSITION_PX,
+                                                       help="1 = best onder alle gebieden van het niveau"),
+                "Gebied": st.column_config.TextColumn("Gebied", width=AREA_PX),
+                "Waarde": common.number_column(f"Waarde ({unit})", decimals, help=f"Eenheid: {cat['unit']}"),
+                "Verschil met NL": common.number_column("Verschil met NL", decimals,
+                                                        help=f"Waarde min de waarde van Nederland, in {cat['unit']}"),
+            },
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
         title = "" if cat["source_table"] == "RMBW" else f" ({cat['source_title']})"
@@ -155,8 +164,9 @@ def _codes_in(region_id: str, level: str) -> set[str]:
 
 
 def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) -> pd.DataFrame:
-    """Sortable ranking (1 = best among all areas of the level), values the Dutch way with unit, missing values
-    last as 'geen data'; ``only`` keeps the areas of one region (their national position stays)."""
+    """Sortable ranking (1 = best among all areas of the level): value and difference with NL as numbers rounded
+    as the page shows them (the grid shows them the Dutch way and sorts them as numbers), missing values last
+    (shown as 'geen data'); ``only`` keeps the areas of one region (their national position stays)."""
     areas = data.regions_table()
     level = frame["region_code"].iloc[0][:2] if len(frame) else None
     if level:  # every current area of the level, so areas without a value show as 'geen data'
@@ -165,16 +175,17 @@ def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) 
     table = frame.sort_values(["rank", "name"], na_position="last")
     if only is not None:
         table = table[table["region_code"].isin(only)]
+    decimals = column_decimals(frame["value"], unit)
+    values = pd.to_numeric(table["value"], errors="coerce")
     return pd.DataFrame(
         {
             "Positie": [rank_text(r, len(str(len(frame)))) for r in table["rank"]],
             "Gebied": table["name"],
-            "Waarde": [with_unit(v, unit) for v in table["value"]],
-            "Verschil met NL": [fmt_signed(v - n) if pd.notna(v) else "–" for v, n in zip(table["value"], table["nl_value"],
-                                                                                        strict=True)],
+            "Waarde": values.round(decimals),
+            "Verschil met NL": (values - pd.to_numeric(table["nl_value"], errors="coerce")).round(decimals),
             "Methode": table["method"].map(method_nl).fillna(""),
         }
-    )
+    ).reset_index(drop=True)
 
 
 __all__ = ["national_map", "national_svg", "ranking_table", "render", "fmt_num"]

@@ -125,9 +125,9 @@ def render() -> None:
     shown = sources.rename(columns={"source_table": "Tabel", "title": "Titel", "file": "Bestand", "levels": "Niveaus",
                                     "period_type": "Periode", "first_period": "Van", "last_period": "Tot",
                                     "n_observations": "Waarnemingen", "note": "Toelichting"})
-    for column in ("Van", "Tot"):  # a table without periods (the area lists) has none
-        shown[column] = [("–" if pd.isna(v) else str(int(v))) for v in shown[column]]
-    st.dataframe(common.without_none(shown), hide_index=True, width="stretch")
+    for column in ("Van", "Tot"):  # a table without periods (the area lists) has none: '–'
+        shown[column] = pd.to_numeric(shown[column], errors="coerce").astype("Int64")
+    common.show_table(shown, numbers={"Waarnemingen": 0}, years=["Van", "Tot"], placeholder="–")
     info = data.build_info()
     st.caption(f"Store gebouwd {info.get('built_at')} uit bron ‘{info.get('source')}’ ({info.get('data_dir')}).")
     st.header("Methoden")
