@@ -28,7 +28,7 @@ import shapely
 from shapely.geometry import mapping
 from shapely.geometry import shape as to_shape
 
-from dashboard.components.fmt import fmt_num, method_nl
+from dashboard.components.fmt import fmt_num, method_nl, short_unit, with_unit
 
 # ColorBrewer YlGnBu (9 classes) and Blues: sequential, colour-blind safe, light → dark.
 PALETTE = ("#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
@@ -856,9 +856,9 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
     if interactive:
         root.append(' data-interactive="1"')
     if ind is not None:
-        root.append(f' data-unit="{_e(ind.unit)}" data-of="{spec.n_ranked} {_e(ind.level_plural)}"')
+        root.append(f' data-unit="{_e(short_unit(ind.unit))}" data-of="{spec.n_ranked} {_e(ind.level_plural)}"')  # = with_unit
         if ind.nl_value is not None and not pd.isna(ind.nl_value):
-            root.append(f' data-nl="{_e(_value_text(ind.nl_value, ind.unit) + " " + ind.unit)}"')
+            root.append(f' data-nl="{_e(with_unit(ind.nl_value, ind.unit))}"')
         root.append(f' data-src="{_e(f"Bron: {ind.source}, {ind.period}")}"')
     out.append("".join(root) + ">")
     out.append(f"<desc>{_e(summary_text(spec))}</desc>")
