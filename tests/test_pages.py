@@ -359,3 +359,23 @@ def test_tables_with_numbers_sort_them_as_numbers(store_env: Path) -> None:
     formats = [_number_columns(d) for d in at.dataframe]
     assert any(f.get("Waarde") == "localized" for f in formats), formats
     assert any(f.get("Nederland (km)") == "localized" for f in formats), formats
+
+
+def test_over_has_contents_with_anchors_and_no_server_paths(store_env: Path) -> None:
+    """Issue 22.7: a table of contents whose links point at the sections and at each rule (every key of RULES_NL,
+    also new ones); no data directory of the server and no code path on the page."""
+    from seeds.rules import RULES_NL
+
+    at = run_page("over")
+    assert not at.exception
+    shown = " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
+    contents = next(m.value for m in at.markdown if m.value.startswith("**Op deze pagina**"))
+    headers = {h.proto.anchor for h in at.header}
+    for anchor in ("bronnen", "regels", "regios", "toegankelijkheid"):
+        assert f"(#{anchor})" in contents and anchor in headers, anchor
+    for key in RULES_NL:
+        assert f"(#regel-{key})" in contents and f"id='regel-{key}'" in shown, key
+    from dashboard import data
+
+    data_dir = str(data.build_info().get("data_dir") or "/nonexistent-dir")
+    assert data_dir not in shown and ".py" not in shown and "geo/aggregate" not in shown
