@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -38,6 +38,18 @@ def store_notice(problem: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
+def _names() -> dict[str, str]:
+    cat = data.indicators()
+    return {iid: name + (" (Monitor Brede Welvaart)" if iid.endswith("_bw") else "")
+            for iid, name in zip(cat.index, cat["name_nl"], strict=True)}
+
+
+def indicator_name(indicator_id: str) -> str | None:
+    """The Dutch name of an indicator ('Ervaren gezondheid'); None for an id the catalogue does not know."""
+    return _names().get(indicator_id)
+
+
+@st.cache_resource(show_spinner=False)
 def _labels() -> dict[str, str]:
     cat = data.indicators()
     return {
@@ -68,6 +80,35 @@ def without_none(frame: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(out[column]) and out[column].isna().any():
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+MISSING = "geen data"  # what a table shows in an empty number cell (``st.dataframe(placeholder=...)``)
+
+
+def number_column(label: str, decimals: int | None = None, help: str | None = None) -> Any:  # noqa: A002 - Streamlit's name
+    """A number column that sorts as numbers and shows them the Dutch way ('113.915', '80,7'): Streamlit's
+    'localized' format, whose locale the document helper fixes to nl-NL (:mod:`dashboard.document`). ``decimals``
+    fixes the decimals of the column; without it the values show as they are (round them first)."""
+    step = None if decimals is None else (1 if decimals <= 0 else round(10.0 ** -decimals, decimals))
+    return st.column_config.NumberColumn(label, format="localized", step=step, help=help)
+
+
+def year_column(label: str = "Jaar") -> Any:
+    """A year as a sortable number without a thousands separator (2015, not 2.015)."""
+    return st.column_config.NumberColumn(label, format="%d", width="small")
+
+
+def show_table(frame: pd.DataFrame, *, numbers: dict[str, int | None] | None = None, years: Sequence[str] = (),
+               column_config: dict[str, Any] | None = None, placeholder: str = MISSING, **kwargs: Any) -> None:
+    """``st.dataframe`` for a table with numbers: the ``numbers`` columns (name → fixed decimals, or None for values
+    already rounded per row) sort as numbers and read the Dutch way, ``years`` as plain years, empty text cells are
+    empty and empty number cells read ``placeholder``."""
+    config: dict[str, Any] = {name: number_column(name, decimals) for name, decimals in (numbers or {}).items()}
+    config.update({name: year_column(name) for name in years})
+    config.update(column_config or {})
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    st.dataframe(without_none(frame), column_config=config, placeholder=placeholder, **kwargs)
 
 
 @contextmanager

@@ -5,7 +5,9 @@ Streamlit 1.67 serves ``<html lang="en">`` and has no option to change it or its
 (streamlit/streamlit#15726, #1353). :func:`mount` runs a tiny custom component (v2, JS in the main document) once
 per page run that sets ``document.documentElement.lang = "nl"`` and keeps it so, and translates a short, fixed list
 of Streamlit's English labels (aria-labels, tooltips, placeholders, a few texts) to Dutch as they appear. Only exact
-strings and the prefixes/patterns below are touched, never page content.
+strings and the prefixes/patterns below are touched, never page content. It also fixes the locale that
+Streamlit's 'localized' number format reads (``navigator.languages``) to ``nl-NL``, so that number columns of the
+tables sort as numbers and read '113.915' and '80,7' in every browser.
 
 Streamlit's own sidebar navigation has invalid list markup (``<ul>`` with ``<div>`` children), an English "View 8
 more" button and a 1.11:1 focus tint; :func:`navigation` renders it with ``st.page_link`` instead.
@@ -24,6 +26,7 @@ import streamlit as st
 FOCUS = "#0b3d91"  # the primary colour: 10:1 on white, 9.5:1 on the sidebar's #f8f8f7
 NAV_KEY = "bw_nav"
 NAV_LABEL = "Pagina's"
+LOCALE = "nl-NL"  # number notation of the tables (Streamlit's 'localized' format), whatever the browser's language
 
 # Streamlit's English interface strings and their Dutch text (exact match on the trimmed value).
 UI_STRINGS: dict[str, str] = {
@@ -200,11 +203,22 @@ function markNavigation(d) {
   });
 }
 
+function dutchNumbers(locale) {
+  // Streamlit's 'localized' number format (tables) reads navigator.languages: the page's language, not the browser's.
+  if (navigator.languages && navigator.languages[0] === locale) return;
+  const langs = Object.freeze([locale, locale.split('-')[0]]);
+  try {
+    Object.defineProperty(Navigator.prototype, 'languages', {configurable: true, get: () => langs});
+    Object.defineProperty(Navigator.prototype, 'language', {configurable: true, get: () => locale});
+  } catch (e) { /* a browser that refuses keeps its own notation */ }
+}
+
 export default function (component) {
   const d = component.data;
   const w = window;
   const root = document.documentElement;
   if (root.lang !== d.lang) root.lang = d.lang;
+  dutchNumbers(d.locale);
   if (w.__bwNl && w.__bwNl.key === d.key) { markNavigation(d); return; }
   if (w.__bwNl) w.__bwNl.observer.disconnect();
   const tr = translator(d);
@@ -277,7 +291,8 @@ def _component() -> Any:
 
 def ui_strings(home: str = "") -> dict[str, Any]:
     """The data the component gets: language, navigation label and home page path, the English → Dutch strings."""
-    data: dict[str, Any] = {"lang": "nl", "nav_key": NAV_KEY, "nav_label": NAV_LABEL, "home": home, "strings": dict(UI_STRINGS),
+    data: dict[str, Any] = {"lang": "nl", "locale": LOCALE, "nav_key": NAV_KEY, "nav_label": NAV_LABEL, "home": home,
+                            "strings": dict(UI_STRINGS),
                             "prefixes": list(UI_PREFIXES), "patterns": [list(p) for p in UI_PATTERNS]}
     data["key"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
     return data

@@ -102,7 +102,10 @@ def _cell_functions(columns: Sequence[Column], decimal: str) -> list[Callable[[A
     def number(value: Any) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
-        text = repr(float(value)) if isinstance(value, float) else str(value)
+        if isinstance(value, float):  # rounded in SQL: the shortest text that reads back the same ('17282163', '3.6')
+            text = str(int(value)) if value.is_integer() else repr(value)
+        else:
+            text = str(value)
         return text.replace(".", decimal) if decimal != "." else text
 
     def text_cell() -> Callable[[Any], Any]:
@@ -234,6 +237,27 @@ def _method_join(alias: str) -> tuple[str, list[str]]:
     return sql, [x for pair in pairs for x in pair]
 
 
+MAX_DECIMALS = 3
+# The decimals CBS publishes for an indicator: the most any of its CBS figures in the store has (at most MAX_DECIMALS).
+_DECIMALS_SQL = " ".join(f"WHEN abs(value - round(value, {d})) < 1e-9 THEN {d}" for d in range(MAX_DECIMALS))
+PRECISION_NOTE = ("waarden zijn afgerond op het aantal decimalen dat CBS voor de indicator publiceert (het grootste "
+                  f"aantal in de CBS-cijfers, hoogstens {MAX_DECIMALS}); afgeleide waarden op één decimaal meer")
+
+
+def _precision_join(alias: str, indicator_ids: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """A join that gives ``p.d``, the decimals CBS publishes for ``<alias>.indicator_id`` (see ``PRECISION_NOTE``)."""
+    where = f" AND indicator_id IN ({_marks(indicator_ids)})" if indicator_ids else ""
+    sql = (f"LEFT JOIN (SELECT indicator_id, max(CASE {_DECIMALS_SQL} ELSE {MAX_DECIMALS} END) AS d FROM observations "
+           f"WHERE method = 'cbs' AND value IS NOT NULL{where} GROUP BY indicator_id) p "
+           f"ON p.indicator_id = {alias}.indicator_id")
+    return sql, list(indicator_ids or [])
+
+
+def _rounded(value: str, method: str) -> str:
+    """SQL: ``value`` rounded to the published decimals (``p.d``), one more for a derived value."""
+    return f"round({value}, CASE WHEN {method} = 'cbs' THEN coalesce(p.d, 1) ELSE coalesce(p.d, 1) + 1 END)"
+
+
 def observations_export(
     indicator_ids: Sequence[str],
     levels: Sequence[str],
@@ -255,26 +279,30 @@ def observations_export(
     cbs_levels = [lv for lv in levels if lv != REGION_LEVEL]
     if indicator_ids and cbs_levels:
         join, join_params = _method_join("o")
+        pjoin, pjoin_params = _precision_join("o", indicator_ids)
         sql = f"""
             SELECT o.indicator_id AS indicator, i.name_nl AS indicatornaam, CAST(NULL AS VARCHAR) AS regio,
                    o.region_code AS gebiedscode, r.name AS gebied, {level_case} AS niveau,
-                   CAST(NULL AS VARCHAR) AS afbakening, o.period AS periode, o.value AS waarde, i.unit AS eenheid,
-                   o.source_table AS brontabel, s.title AS brontitel, coalesce(m.methode, o.method) AS methode,
-                   o.coverage AS dekking, list_position(['NL', 'LD', 'PV', 'CR', 'GM'], o.region_level) AS _level_order
+                   CAST(NULL AS VARCHAR) AS afbakening, o.period AS periode, {_rounded("o.value", "o.method")} AS waarde,
+                   i.unit AS eenheid, o.source_table AS brontabel, s.title AS brontitel,
+                   coalesce(m.methode, o.method) AS methode, round(o.coverage, 3) AS dekking,
+                   list_position(['NL', 'LD', 'PV', 'CR', 'GM'], o.region_level) AS _level_order
             FROM observations o
             JOIN indicators i USING (indicator_id)
             JOIN regions r USING (region_code)
             LEFT JOIN sources s ON s.source_table = o.source_table
             {join}
+            {pjoin}
             WHERE o.indicator_id IN ({_marks(indicator_ids)}) AND o.region_level IN ({_marks(cbs_levels)})
               AND o.period BETWEEN ? AND ?"""
-        params += [*join_params, *indicator_ids, *cbs_levels, int(first_period), int(last_period)]
+        params += [*join_params, *pjoin_params, *indicator_ids, *cbs_levels, int(first_period), int(last_period)]
         if codes:
             sql += f" AND o.region_code IN ({_marks(codes)})"
             params += list(codes)
         parts.append(sql)
     if indicator_ids and REGION_LEVEL in levels:
         join, join_params = _method_join("ro")
+        pjoin, pjoin_params = _precision_join("ro", indicator_ids)
         delin_case = "CASE ro.delineation " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in DELINEATION_NAMES.items())
         sql = f"""
             SELECT ro.indicator_id AS indicator, i.name_nl AS indicatornaam, ro.region_id AS regio,
@@ -282,18 +310,19 @@ def observations_export(
                    END AS gebiedscode,
                    d.name AS gebied, '{LEVEL_NAMES[REGION_LEVEL]}' AS niveau,
                    {delin_case} ELSE ro.delineation END AS afbakening,
-                   ro.period AS periode, ro.value AS waarde, i.unit AS eenheid, ro.source_table AS brontabel,
-                   s.title AS brontitel, coalesce(m.methode, ro.method) AS methode, ro.coverage AS dekking,
-                   6 AS _level_order
+                   ro.period AS periode, {_rounded("ro.value", "ro.method")} AS waarde, i.unit AS eenheid,
+                   ro.source_table AS brontabel, s.title AS brontitel, coalesce(m.methode, ro.method) AS methode,
+                   round(ro.coverage, 3) AS dekking, 6 AS _level_order
             FROM region_observations ro
             JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
             LEFT JOIN region_delineations rd ON rd.region_id = ro.region_id AND rd.delineation = ro.delineation
             JOIN indicators i USING (indicator_id)
             LEFT JOIN sources s ON s.source_table = ro.source_table
             {join}
+            {pjoin}
             WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
               AND ro.indicator_id IN ({_marks(indicator_ids)}) AND ro.period BETWEEN ? AND ?"""
-        params += [*join_params, *indicator_ids, int(first_period), int(last_period)]
+        params += [*join_params, *pjoin_params, *indicator_ids, int(first_period), int(last_period)]
         if region_ids:
             sql += f" AND ro.region_id IN ({_marks(region_ids)})"
             params += list(region_ids)
@@ -311,6 +340,7 @@ def observations_export(
         ("selectie", selection),
         ("methode", "CBS-cijfer: door CBS gepubliceerd. Afgeleid: door dit dashboard berekend uit gemeentecijfers "
                     "(of COROP-cijfers) van CBS; de kolom methode zegt hoe, de kolom dekking voor welk deel."),
+        ("afronding", PRECISION_NOTE + "; dekking op drie decimalen"),
         ("regio's", "niveau Regio: de tien regio's (SER Noord-Nederland, voetnoot 5), de voorbeeldregio's en "
                     "Noord-Nederland, elk in hun standaardafbakening (kolom afbakening). Waar die afbakening precies "
                     "één CBS-gebied is, is de waarde het CBS-cijfer; anders is ze afgeleid."),
@@ -338,7 +368,7 @@ CLAIM_COLUMNS = (
     Column("samenvatting", "text", "de claim in één zin"),
     Column("toets", "text", "soort toets: niveau, achterstand, spreiding, groep, ontwikkeling of krimp; leeg als niet "
                             "toetsbaar"),
-    Column("verwachting", "text", "wat de claim volgens de toets verwacht (bv. slechter, groeit, neemt_toe)"),
+    Column("verwachting", "text", "wat de claim volgens de toets verwacht (bv. slechter, groeit, neemt toe)"),
     Column("oordeel", "text", "oordeel over de claim als geheel: ondersteund, overwegend ondersteund, gemengd beeld, "
                               "geen duidelijk verschil, overwegend tegengesproken, tegengesproken of niet toetsbaar"),
     Column("oordeel_tekst", "text", "het oordeel met het aantal indicatoren in de richting van de claim en de andere kant"),
@@ -349,11 +379,11 @@ CLAIM_COLUMNS = (
     Column("werkwijze", "text", "de toets in één zin, met de vertaling van de tekst naar indicatoren en regio's"),
     Column("regio", "text", "regio van dit paar (code zoals in de link /twente) of CBS-gebiedscode; leeg bij een "
                             "landelijke toets"),
-    Column("afbakening", "text", "afbakening van de regio (corop of beleid)"),
+    Column("afbakening", "text", "afbakening van de regio (COROP-indeling of beleidsregio)"),
     Column("oordeel_regio", "text", "oordeel over de claim voor deze regio en afbakening (k van n)"),
     Column("indicatorcode", "text", "code van de indicator"),
     Column("indicatornaam", "text", "naam van de indicator"),
-    Column("niveau", "text", "bij spreiding en groepen: COROP-gebieden (CR) of gemeenten (GM)"),
+    Column("niveau", "text", "bij spreiding en groepen: COROP-gebied of gemeente"),
     Column("van", "integer", "eerste jaar van het venster (trend, spreiding, ontwikkeling)"),
     Column("tot", "integer", "laatste jaar (bij niveau en groep: het vergeleken jaar)"),
     Column("waarde_van", "number", "waarde van de regio in het eerste jaar; bij spreiding de variatiecoëfficiënt"),
@@ -373,19 +403,38 @@ CLAIM_COLUMNS = (
 )
 
 
+STAT_DECIMALS = 3  # measures and thresholds (robust sd, relative change): three decimals
+CV_DECIMALS = 4  # a coefficient of variation (spreiding) has no CBS precision
+
+
+def _case(column: str, names: dict[str, str]) -> str:
+    """SQL: a code → its Dutch name (the code itself when unknown)."""
+    return f"CASE {column} " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in names.items()) + f" ELSE {column} END"
+
+
+def _claim_value(column: str) -> str:
+    """SQL: a pair's value rounded as the data export rounds it (a CV of a spreiding test: ``CV_DECIMALS``)."""
+    return (f"CASE WHEN e.test = 'spreiding' THEN round({column}, {CV_DECIMALS}) "
+            f"ELSE round({column}, coalesce(p.d, 1) + 1) END")
+
+
 def claims_export(info: dict[str, str] | None = None, permalink: str = "") -> Export:
     """Every claim with its verdict (as a whole) and one row per tested pair; claims without pairs get one row."""
     info = info or {}
-    sql = """
+    pjoin, _ = _precision_join("e", None)
+    sql = f"""
         SELECT c.claim_id AS claim, c.document_title AS document, c.section AS paragraaf, c.quote AS citaat,
-               c.paraphrase AS samenvatting, w.test AS toets, w.expect AS verwachting, w.label AS oordeel,
-               w.verdict_nl AS oordeel_tekst, w.window_nl AS venster, w.robustness_nl AS robuustheid,
+               c.paraphrase AS samenvatting, w.test AS toets, replace(w.expect, '_', ' ') AS verwachting,
+               w.label AS oordeel, w.verdict_nl AS oordeel_tekst, w.window_nl AS venster, w.robustness_nl AS robuustheid,
                w.cause_nl AS oorzaak, w.summary_nl AS toelichting_oordeel, w.method_nl AS werkwijze,
-               e.region_id AS regio, e.delineation AS afbakening, rv.verdict_nl AS oordeel_regio,
-               e.indicator_id AS indicatorcode, i.label_nl AS indicatornaam, e.level AS niveau,
-               e.period_from AS van, e.period_to AS tot, e.value_from AS waarde_van, e.value_to AS waarde_tot,
-               e.nl_from AS nl_van, e.nl_to AS nl_tot, CASE WHEN e.test = 'spreiding' THEN NULL ELSE i.unit END AS eenheid,
-               e.statistic AS maat, e.threshold AS drempel, e.outcome AS uitkomst,
+               e.region_id AS regio, {_case("e.delineation", DELINEATION_NAMES)} AS afbakening,
+               rv.verdict_nl AS oordeel_regio, e.indicator_id AS indicatorcode, i.label_nl AS indicatornaam,
+               {_case("e.level", LEVEL_NAMES)} AS niveau, e.period_from AS van, e.period_to AS tot,
+               {_claim_value("e.value_from")} AS waarde_van, {_claim_value("e.value_to")} AS waarde_tot,
+               {_claim_value("e.nl_from")} AS nl_van, {_claim_value("e.nl_to")} AS nl_tot,
+               CASE WHEN e.test = 'spreiding' THEN NULL ELSE i.unit END AS eenheid,
+               round(e.statistic, {STAT_DECIMALS}) AS maat, round(e.threshold, {STAT_DECIMALS}) AS drempel,
+               replace(e.outcome, '_', ' ') AS uitkomst,
                CASE e.direction WHEN 1 THEN 'mee' WHEN -1 THEN 'tegen' WHEN 0 THEN 'geen verschil' END AS in_lijn,
                e.note AS opmerking,
                coalesce(e.region_id, '') AS _r, coalesce(e.indicator_id, '') AS _i, coalesce(e.level, '') AS _l,
@@ -395,7 +444,8 @@ def claims_export(info: dict[str, str] | None = None, permalink: str = "") -> Ex
         LEFT JOIN claim_evidence e ON e.claim_id = c.claim_id
         LEFT JOIN claim_verdicts rv ON rv.claim_id = e.claim_id AND rv.region_id = e.region_id
              AND rv.delineation IS NOT DISTINCT FROM e.delineation
-        LEFT JOIN indicators i ON i.indicator_id = e.indicator_id"""
+        LEFT JOIN indicators i ON i.indicator_id = e.indicator_id
+        {pjoin}"""
     from seeds.rules import RULES_NL
 
     metadata = (
@@ -407,6 +457,8 @@ def claims_export(info: dict[str, str] | None = None, permalink: str = "") -> Ex
         ("permalink", permalink),
         ("rijen", "één rij per getoetst paar (regio × indicator, of indicator × niveau bij spreiding); een claim "
                   "zonder paren (niet toetsbaar) heeft één rij"),
+        ("afronding", f"waarden op één decimaal meer dan CBS voor de indicator publiceert (regiowaarden zijn vaak "
+                      f"afgeleid); variatiecoëfficiënten op {CV_DECIMALS}, maat en drempel op {STAT_DECIMALS} decimalen"),
         *((f"regel {kind}", text) for kind, text in RULES_NL.items()),
     )
     return Export(sql=sql, params=(), columns=CLAIM_COLUMNS, order_by="claim, _r, _d, _i, _l", metadata=metadata)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from dashboard.safety import inert_text
 
 MAX_SHOWN = 40
+WRITTEN = "_bw_url_written"  # session key: what this session last wrote into the URL, per parameter
+# 'het'-words among the labels: "Onbekend niveau", not "Onbekende niveau".
+NEUTER = frozenset({"niveau", "jaar", "beginjaar", "eindjaar", "thema", "document", "oordeel"})
+
+
+def adjective(word: str, label: str) -> str:
+    """'Onbekende' → 'Onbekend' before a singular het-word (``NEUTER``); plural and de-words keep the -e."""
+    return word.removesuffix("e") if label in NEUTER else word
 
 
 def _shown(value: str) -> str:
@@ -30,14 +38,36 @@ class ViewParams:
         values = self.raw.get(key) or []
         return values[-1] if values else None
 
-    def choice(self, key: str, allowed: Sequence[str], default: str, label: str) -> str:
-        """A value from ``allowed`` or the default (with a message when the URL asked for something else)."""
+    def from_link(self, key: str) -> str | None:
+        """The URL's value for ``key`` when it came from a link, None when it is absent or is what this session wrote
+        itself (a widget's value that :func:`set_params` put there): only a link's values deserve a notice."""
+        value = self.get(key)
+        try:
+            written = st.session_state.get(WRITTEN, {})
+        except Exception:  # noqa: BLE001 - outside a script run every value counts as a link's
+            written = {}
+        return None if key in written and written[key] == value else value
+
+    def choice(self, key: str, allowed: Sequence[str], default: str, label: str,
+               name: Callable[[str], str | None] | None = None, instead: str | None = None) -> str:
+        """A value from ``allowed`` or the default (with a message when the URL asked for something else).
+
+        ``name`` gives the Dutch name of a value (None for an unknown one): a known value that is not allowed here is
+        named, not shown as its internal id, and the default is named too. ``instead`` says what is shown instead.
+        """
         value = self.get(key)
         if value is None or value == "":
             return default
         if value in allowed:
             return value
-        self.messages.append(f"Onbekende {label} ‘{_shown(value)}’ in de link; getoond wordt ‘{_shown(default)}’.")
+        shown_default = instead or f"getoond wordt ‘{_shown(name(default) or default if name else default)}’"
+        known = name(value) if name else None
+        if known:
+            self.messages.append(f"‘{_shown(known)}’ is hier niet beschikbaar; {shown_default}.")
+        elif name:  # an id the catalogue does not know: not echoed (it reads as an internal code)
+            self.messages.append(f"{adjective('Onbekende', label)} {label} in de link; {shown_default}.")
+        else:
+            self.messages.append(f"{adjective('Onbekende', label)} {label} ‘{_shown(value)}’ in de link; {shown_default}.")
         return default
 
     def choices(self, key: str, allowed: Sequence[str], default: Sequence[str], label: str) -> list[str]:
@@ -49,7 +79,7 @@ class ViewParams:
         good = list(dict.fromkeys(v for v in items if v in allowed))  # a repeated entry would duplicate widget keys
         bad = [v for v in items if v not in allowed]
         if bad:
-            self.messages.append(f"Onbekende {label} in de link genegeerd: {', '.join(_shown(b) for b in bad[:5])}.")
+            self.messages.append(f"{adjective('Onbekende', label)} {label} in de link genegeerd: {', '.join(_shown(b) for b in bad[:5])}.")
         return good or list(default)
 
     def limited(self, values: list[str], limit: int, label: str) -> list[str]:
@@ -69,7 +99,7 @@ class ViewParams:
             number = None
         if number in allowed:
             return number
-        self.messages.append(f"Ongeldige {label} ‘{_shown(value)}’ in de link; getoond wordt {default}.")
+        self.messages.append(f"{adjective('Ongeldige', label)} {label} ‘{_shown(value)}’ in de link; getoond wordt {default}.")
         return default
 
     def flag(self, key: str) -> bool:
@@ -83,7 +113,12 @@ class ViewParams:
 
 
 def set_params(**values: str | int | None) -> None:
-    """Write the current view into the URL (None removes a key)."""
+    """Write the current view into the URL (None removes a key); remembers what it wrote (see ``from_link``)."""
+    try:
+        written = st.session_state.setdefault(WRITTEN, {})
+        written.update({key: None if value is None or value == "" else str(value) for key, value in values.items()})
+    except Exception:  # noqa: BLE001 - outside a script run there is no session to remember it in
+        pass
     for key, value in values.items():
         try:
             if value is None or value == "":

@@ -191,3 +191,30 @@ def test_claims_export_reads_cleanly(built_store: Path, tmp_path: Path) -> None:
         assert exports.META_SHEET in book.sheetnames
     finally:
         store.close()
+
+
+def test_claims_export_has_no_false_precision_and_no_codes(built_store: Path) -> None:
+    """Issue 22.12: no 16-decimal CVs or values, and words where a reader expects words (not neemt_toe, CR, corop)."""
+    import csv
+    import io
+
+    from dashboard import exports
+    from data_loaders.store import Store
+
+    store = Store(built_store)
+    try:
+        export = exports.claims_export({"built_at": "test"}, "")
+        buf = io.BytesIO()
+        exports.write_csv(store, export, buf, "standard")
+    finally:
+        store.close()
+    rows = list(csv.reader(io.StringIO(buf.getvalue().decode("utf-8"))))
+    col = {name: i for i, name in enumerate(rows[0])}
+    for name in ("waarde_van", "waarde_tot", "nl_van", "nl_tot", "maat", "drempel"):
+        decimals = [len(r[col[name]].partition(".")[2]) for r in rows[1:] if r[col[name]]]
+        assert decimals and max(decimals) <= exports.CV_DECIMALS, (name, max(decimals))
+    for name in ("verwachting", "oordeel", "uitkomst"):
+        assert not any("_" in r[col[name]] for r in rows[1:]), name
+    assert {r[col["niveau"]] for r in rows[1:]} <= {"", "COROP-gebied", "Gemeente", "Nederland", "Provincie"}
+    assert {r[col["afbakening"]] for r in rows[1:]} <= {"", *exports.DELINEATION_NAMES.values()}
+    assert "afronding" in dict(exports.metadata_rows(export))

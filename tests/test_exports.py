@@ -53,12 +53,38 @@ def number(text: str, flavour: str) -> float:
     return float(text.replace(",", ".") if flavour == "excel" else text)
 
 
+def published_decimals(store: Store) -> dict[str, int]:
+    """Per indicator the decimals of its CBS figures (the most any has, at most 3), computed here in Python."""
+    out: dict[str, int] = {}
+    for indicator_id, value in store.rows("SELECT indicator_id, value FROM observations WHERE method = 'cbs' "
+                                          "AND value IS NOT NULL"):
+        d = next((d for d in range(3) if abs(value - round(value, d)) < 1e-9), 3)
+        out[indicator_id] = max(out.get(indicator_id, 0), d)
+    return out
+
+
 def region_values(store: Store) -> dict[tuple[str, str, int], float]:
-    rows = store.rows("""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value FROM region_observations ro
+    """The regions' stored values, rounded as the export promises (CBS decimals; one more when derived)."""
+    decimals = published_decimals(store)
+    rows = store.rows("""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value, ro.method FROM region_observations ro
                          JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
                          WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
                            AND ro.period BETWEEN 2010 AND 2024""")
-    return {(r, i, int(p)): v for r, i, p, v in rows if i in INDICATORS}
+    return {(r, i, int(p)): round(v, decimals.get(i, 1) + (m != "cbs")) for r, i, p, v, m in rows if i in INDICATORS}
+
+
+def test_values_rounded_to_published_precision(store: Store, export: exports.Export) -> None:
+    """Issue 22.12: no '80.16837829197578': every value has at most the CBS decimals (+1 when derived)."""
+    _, rows = read_csv(store, export, "standard")
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    decimals = published_decimals(store)
+    for r in rows[1:]:
+        text = r[col["waarde"]]
+        allowed = decimals.get(r[col["indicator"]], 1) + (r[col["methode"]] != "CBS-cijfer")
+        assert len(text.partition(".")[2]) <= allowed, (r[col["indicator"]], text)
+        assert len(r[col["dekking"]].partition(".")[2]) <= 3
+    assert max(len(r[col["waarde"]]) for r in rows[1:]) < 12
+    assert "afgerond" in dict(exports.metadata_rows(export))["afronding"]
 
 
 @pytest.mark.parametrize("flavour", ["standard", "excel"])
@@ -105,7 +131,7 @@ def test_xlsx_data_and_source_sheet(store: Store, export: exports.Export) -> Non
            for r in rows[1:] if r[col["niveau"]] == "Regio"}
     expected = region_values(store)
     assert got.keys() == expected.keys()
-    assert got == pytest.approx(expected, rel=1e-14), "xlsx keeps 15 significant digits, as Excel does"
+    assert got == pytest.approx(expected, rel=1e-14), "xlsx holds the rounded values"
     assert all(isinstance(r[col["waarde"]], float | int) for r in rows[1:])
     meta = dict(list(book[exports.META_SHEET].iter_rows(values_only=True))[1:])
     assert "CC BY 4.0" in meta["licentie"] and meta["permalink"] == "http://x/data?indicatoren=a"

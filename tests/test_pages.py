@@ -261,3 +261,121 @@ def test_region_expanders_run_their_content_only_when_open(store_env: Path) -> N
     at.run()
     assert not at.exception
     assert len(at.dataframe) == 1 and "Voorziening" in " ".join(at.dataframe[0].value.columns)
+
+
+def _periods(con: duckdb.DuckDBPyConnection, indicator_id: str, level: str = "GM") -> list[int]:
+    return [r[0] for r in con.execute("SELECT DISTINCT period FROM observations WHERE indicator_id=? AND region_level=? "
+                                      "AND value IS NOT NULL ORDER BY 1", [indicator_id, level]).fetchall()]
+
+
+def test_national_year_follows_the_indicator_without_false_notice(store_env: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """Issue 22.1: a new indicator shows its newest year, no 'Ongeldige periode' for a URL the page wrote itself."""
+    at = run_page("nederland")
+    assert at.query_params["jaar"] == str(_periods(con, "tevredenheid_leven")[-1])
+    for indicator_id in ("levensverwachting", "werkloosheid", "tevredenheid_leven"):
+        at.selectbox(key="nl_indicator").set_value(indicator_id).run()
+        assert not at.exception
+        assert not at.info, [i.value for i in at.info]
+        assert at.query_params["jaar"] == str(_periods(con, indicator_id)[-1]), indicator_id
+
+
+def test_national_year_the_visitor_picked_stays_when_the_new_indicator_has_it(store_env: Path,
+                                                                              con: duckdb.DuckDBPyConnection) -> None:
+    picked = 2019
+    assert picked in _periods(con, "tevredenheid_leven") and picked in _periods(con, "werkloosheid")
+    assert picked not in _periods(con, "levensverwachting")
+    at = run_page("nederland")
+    at.select_slider(key="nl_period").set_value(picked).run()
+    at.selectbox(key="nl_indicator").set_value("werkloosheid").run()
+    assert at.select_slider(key="nl_period").value == picked and not at.info
+    at.selectbox(key="nl_indicator").set_value("levensverwachting").run()  # has no 2019: its newest year
+    assert at.query_params["jaar"] == str(_periods(con, "levensverwachting")[-1]) and not at.info
+    at.selectbox(key="nl_indicator").set_value("tevredenheid_leven").run()  # back: the picked year again
+    assert at.select_slider(key="nl_period").value == picked and not at.info
+
+
+def test_national_link_notices_only_for_the_link(store_env: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """A link's bad year is said once and replaced in the URL; a link's good year counts as picked."""
+    at = run_page("nederland", {"indicator": "werkloosheid", "jaar": "1900", "niveau": "XX"})
+    messages = [i.value for i in at.info]
+    assert any("Ongeldige periode ‘1900’" in m for m in messages), messages
+    assert any(m.startswith("Onbekend niveau in de link") for m in messages), messages  # not "Onbekende niveau"
+    assert at.query_params["jaar"] == str(_periods(con, "werkloosheid")[-1])
+    at.selectbox(key="nl_indicator").set_value("tevredenheid_leven").run()
+    assert not at.info
+    at = run_page("nederland", {"indicator": "werkloosheid", "jaar": "2019"})
+    assert not at.info and at.select_slider(key="nl_period").value == 2019
+
+
+def test_national_bad_region_in_link_gives_notice(store_env: Path) -> None:
+    """Issue 24.4: /?regio=twentee says so in Dutch (the notice used to be added after the notices were shown)."""
+    at = run_page("nederland", {"regio": "twentee"})
+    assert not at.exception
+    messages = " ".join(i.value for i in at.info)
+    assert "Onbekende regio ‘twentee’ in de link" in messages and "heel Nederland" in messages
+    assert at.selectbox(key="nl_rank_region").value is None
+
+
+def test_bad_indicator_in_link_is_named_not_shown_as_id(store_env: Path) -> None:
+    """Issue 22.6: an indicator the page cannot show is named in Dutch; an unknown id is not echoed."""
+    at = run_region("twente", {"indicator": "bbp_per_inwoner"})  # no gemeente figures: not on the region map
+    messages = " ".join(i.value for i in at.info)
+    assert "‘Bbp per inwoner’ is hier niet beschikbaar" in messages and "bbp_per_inwoner" not in messages, messages
+    assert "‘Ervaren gezondheid" in messages and "ervaren_gezondheid" not in messages, messages
+    at = run_region("twente", {"indicator": "bestaat_niet_xyz"})
+    messages = " ".join(i.value for i in at.info)
+    assert "Onbekende indicator in de link" in messages and "ervaren_gezondheid" not in messages, messages
+    at = run_page("nederland", {"indicator": "bestaat_niet_xyz"})
+    messages = " ".join(i.value for i in at.info)
+    assert "Onbekende indicator in de link" in messages and "bestaat_niet_xyz" not in messages, messages
+    assert "tevredenheid_leven" not in messages and "Tevredenheid" in messages
+
+
+def _number_columns(element: object) -> dict[str, str]:
+    config = json.loads(element.proto.columns)  # type: ignore[attr-defined]
+    return {name: c["type_config"].get("format", "") for name, c in config.items()
+            if c.get("type_config", {}).get("type") == "number"}
+
+
+def test_tables_with_numbers_sort_them_as_numbers(store_env: Path) -> None:
+    """Issue 22.2: every table that shows numbers sends them as numbers with Streamlit's 'localized' format (Dutch via
+    the document helper), years as plain years; no preformatted strings that sort alphabetically."""
+    import pandas as pd
+
+    at = run_page("vergelijk", {"gebieden": "regio:twente,CR39", "thema": "gezondheid"})
+    table = at.dataframe[0].value
+    for column in ("Twente (regio)", "Zuid-Limburg (COROP)", "Nederland"):
+        assert pd.api.types.is_float_dtype(table[column]), column
+        assert _number_columns(at.dataframe[0])[column] == "localized"
+    assert _number_columns(at.dataframe[0])["Jaar"] == "%d"
+    at = run_page("data_export", {"indicatoren": "werkloosheid,mediaan_inkomen", "niveaus": "CR,NL"})
+    preview = at.dataframe[0].value
+    assert pd.api.types.is_float_dtype(preview["waarde"]) and _number_columns(at.dataframe[0])["waarde"] == "localized"
+    at = run_region("twente")
+    at.session_state["bw_x_trend_twente_corop"] = True
+    at.session_state["bw_x_fac_twente_corop"] = True
+    at.session_state["_bw_painted_twente"] = True
+    at.run()
+    formats = [_number_columns(d) for d in at.dataframe]
+    assert any(f.get("Waarde") == "localized" for f in formats), formats
+    assert any(f.get("Nederland (km)") == "localized" for f in formats), formats
+
+
+def test_over_has_contents_with_anchors_and_no_server_paths(store_env: Path) -> None:
+    """Issue 22.7: a table of contents whose links point at the sections and at each rule (every key of RULES_NL,
+    also new ones); no data directory of the server and no code path on the page."""
+    from seeds.rules import RULES_NL
+
+    at = run_page("over")
+    assert not at.exception
+    shown = " ".join([*(m.value for m in at.markdown), *(c.value for c in at.caption)])
+    contents = next(m.value for m in at.markdown if m.value.startswith("**Op deze pagina**"))
+    headers = {h.proto.anchor for h in at.header}
+    for anchor in ("bronnen", "regels", "regios", "toegankelijkheid"):
+        assert f"(#{anchor})" in contents and anchor in headers, anchor
+    for key in RULES_NL:
+        assert f"(#regel-{key})" in contents and f"id='regel-{key}'" in shown, key
+    from dashboard import data
+
+    data_dir = str(data.build_info().get("data_dir") or "/nonexistent-dir")
+    assert data_dir not in shown and ".py" not in shown and "geo/aggregate" not in shown

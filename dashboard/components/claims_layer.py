@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.common import lazy_expander
+from dashboard.common import lazy_expander, show_table
 from dashboard.safety import safe_text
 
 VERDICT_STYLE = {  # the label scale of seeds.rules; the words carry the meaning, the colour only repeats it
@@ -139,7 +139,7 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
         from dashboard.components import charts
 
         charts.show(evidence_spec(claim.id, region_id, delineation), evidence.chart_summary(verdict))
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table, numbers=evidence.TABLE_NUMBERS, years=evidence.TABLE_YEARS, placeholder="–")
         st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee; "
                    "bijna gelijke indicatoren tellen één keer.")
 

@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from dashboard.components.fmt import fmt_num
+from dashboard.components.fmt import fmt_num, rounded
 
 LEVEL_NL = {"CR": "COROP-gebieden", "GM": "gemeenten"}
 OUTCOME_COLOURS = {  # colour-blind-safe: green/orange for the two directions, grey for no difference
@@ -100,20 +100,25 @@ def lines(evidence: pd.DataFrame, names: dict[str, str], limit: int = 4) -> list
 def table(evidence: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """All pairs with Dutch column names and numbers formatted the Dutch way."""
     ev = evidence.copy()
+    units = [u if isinstance(u, str) else "" for u in ev["unit"]]
     return pd.DataFrame({
         "Gebied": [names.get(r, r) if isinstance(r, str) else "Nederland (alle gebieden)" for r in ev["region_id"]],
         "Indicator": ev["indicator"].fillna(ev["indicator_id"]),
         "Niveau": ev["level"].map(lambda lv: LEVEL_NL.get(lv, "") if isinstance(lv, str) else ""),
-        "Van": ev["period_from"].map(_year), "Tot": ev["period_to"].map(_year),
-        "Waarde van": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["value_from"], ev["unit"], strict=True)],
-        "Waarde tot": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["value_to"], ev["unit"], strict=True)],
-        "NL / groep B van": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["nl_from"], ev["unit"], strict=True)],
-        "NL / groep B tot": [_num(v, u if isinstance(u, str) else "") for v, u in zip(ev["nl_to"], ev["unit"], strict=True)],
+        "Van": pd.to_numeric(ev["period_from"], errors="coerce").astype("Int64"),
+        "Tot": pd.to_numeric(ev["period_to"], errors="coerce").astype("Int64"),
+        "Waarde van": rounded(ev["value_from"], units), "Waarde tot": rounded(ev["value_to"], units),
+        "NL / groep B van": rounded(ev["nl_from"], units), "NL / groep B tot": rounded(ev["nl_to"], units),
+        "Eenheid": units,
         "Maat": [_statistic(r) for r in ev.itertuples()],
         "Uitkomst": ev["outcome"],
         "Telt als": [counts_word(r) for r in ev.itertuples()],
         "Toelichting": ev["note"].fillna(""),
     })
+
+
+TABLE_NUMBERS: dict[str, int | None] = dict.fromkeys(("Waarde van", "Waarde tot", "NL / groep B van", "NL / groep B tot"))
+TABLE_YEARS = ("Van", "Tot")
 
 
 def _statistic(row: Any) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +31,31 @@ def decimals_for(value: float | None, unit: str = "") -> int:
     if 0 < size < 1:
         return 2
     return 1
+
+
+def column_decimals(values: pd.Series, unit: str = "") -> int:
+    """The decimals a table column of one indicator shows: those of its typical (median) value, see ``decimals_for``."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna().abs()
+    return decimals_for(float(numbers.median()), unit) if len(numbers) else 0
+
+
+def rounded(values: Sequence[Any], units: Sequence[str] | str = "") -> list[float | None]:
+    """Each value rounded as the pages show it (``decimals_for`` per value and unit), None when missing: a number
+    column whose rows have different units (a table sorts these as numbers and shows them the Dutch way)."""
+    unit_list = [units] * len(values) if isinstance(units, str) else list(units)
+    out: list[float | None] = []
+    for value, unit in zip(values, unit_list, strict=True):
+        number = pd.to_numeric(value, errors="coerce")
+        out.append(None if pd.isna(number) else round(float(number), decimals_for(float(number), unit or "")))
+    return out
+
+
+def shared_decimals(values: Sequence[Any], units: Sequence[str] | str = "") -> int | None:
+    """The decimals all rows of a mixed-unit column show (see ``rounded``), None when they differ: a column with one
+    number of decimals can show trailing zeros ('71,0'); one without shows each row as rounded ('71', '70,1')."""
+    unit_list = [units] * len(values) if isinstance(units, str) else list(units)
+    found = {decimals_for(float(v), u or "") for v, u in zip(values, unit_list, strict=True) if pd.notna(v)}
+    return found.pop() if len(found) == 1 else None
 
 
 def with_unit(value: float | None, unit: str, decimals: int | None = None) -> str:

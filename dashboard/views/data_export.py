@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, downloads, exports
-from dashboard.components.fmt import fmt_num
+from dashboard.components.fmt import rounded, shared_decimals
 from dashboard.params import ViewParams, set_params
 from data_loaders.store import Store
 
@@ -117,8 +117,10 @@ def render() -> None:
     store = data.get_store()
     n_rows = exports.count_rows(store, export)
     st.markdown(f"**{n_rows:,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
-    st.dataframe(common.without_none(_dutch(exports.preview(store, export))), hide_index=True, width="stretch",
-                 height=360)
+    preview = _dutch(exports.preview(store, export))
+    decimals = shared_decimals(preview["waarde"], preview["eenheid"].fillna("")) if len(preview) else None
+    common.show_table(preview, numbers={"waarde": decimals, "dekking": 0}, years=["periode"],
+                      column_config={"dekking": common.number_column("dekking (%)", 0)}, height=360, placeholder="")
     if n_rows > exports.PREVIEW_ROWS:
         st.caption(f"Voorbeeld: de eerste {exports.PREVIEW_ROWS} rijen; de downloads bevatten alle rijen.")
     d1, d2, d3, d4 = st.columns(4)
@@ -156,14 +158,14 @@ def render() -> None:
 
 
 def _dutch(preview: pd.DataFrame) -> pd.DataFrame:
-    """The preview as the page shows numbers: decimal comma, coverage as a percentage (the files keep raw numbers)."""
+    """The preview as the page shows numbers: rounded as on the other pages, coverage as a percentage (the grid shows
+    them the Dutch way and sorts them as numbers)."""
     shown = preview.copy()
     if "waarde" in shown:
-        shown["waarde"] = [fmt_num(v, unit=u or "") for v, u in zip(shown["waarde"], shown.get("eenheid", ""), strict=True)]
+        shown["waarde"] = rounded(shown["waarde"].tolist(), shown["eenheid"].fillna("").tolist()
+                                         if "eenheid" in shown else "")
     if "dekking" in shown:
-        shown["dekking"] = [f"{fmt_num(100 * v, 0)} %" if pd.notna(v) else "" for v in shown["dekking"]]
-    if "periode" in shown:
-        shown["periode"] = shown["periode"].astype("string")
+        shown["dekking"] = (100 * pd.to_numeric(shown["dekking"], errors="coerce")).round(0)
     return shown
 
 

@@ -7,12 +7,13 @@ import streamlit as st
 
 from dashboard import common, data
 from dashboard.components import mapdata, maps, search
-from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, rank_text, short_unit, with_unit
+from dashboard.components.fmt import column_decimals, fmt_num, method_nl, rank_text, short_unit
 from dashboard.params import ViewParams, set_params
 
 LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
 LEVELS_IN_TEXT = {"GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 DEFAULT_INDICATOR = "tevredenheid_leven"
+POSITION_PX, AREA_PX = 70, 190  # ranking column widths (the browser test clicks the 'Waarde' header after them)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -56,9 +57,12 @@ def render() -> None:
     st.caption("Kies een indicator, een niveau en een jaar. De tien regio's uit het SER-advies zijn omlijnd.")
     search.search_box()
     level_codes = list(LEVELS)
-    level = params.choice("niveau", level_codes, "GM", "niveau")
+    level = params.choice("niveau", level_codes, "GM", "niveau", name=lambda c: LEVELS.get(c, "").lower() or None)
     options = common.indicator_options()
-    indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator")
+    indicator_id = params.choice("indicator", options, DEFAULT_INDICATOR, "indicator", name=common.indicator_name)
+    region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
+    only = params.choice("regio", ["", *region_ids], "", "regio",
+                         instead="de ranglijst toont heel Nederland") or None
 
     with st.sidebar:
         st.header("Weergave", anchor=False)
@@ -68,15 +72,15 @@ def render() -> None:
         )
         available_levels = [lv for lv in level_codes if data.periods(indicator_id, lv)]
         if level not in available_levels:
-            if params.get("niveau") is not None:
+            if params.from_link("niveau") is not None:
                 params.messages.append(f"Deze indicator is er niet op niveau {LEVELS_IN_TEXT[level]}.")
             level = available_levels[0]
         level = st.radio("Niveau", available_levels, index=available_levels.index(level),
                          format_func=LEVELS.get, horizontal=True, key="nl_level")
         periods = data.periods(indicator_id, level)
-        default_period = periods[-1]
-        period = params.integer("jaar", periods, default_period, "periode")
-        period = st.select_slider("Jaar", periods, value=period, key="nl_period") if len(periods) > 1 else periods[0]
+        period = _period(params, periods)
+        if len(periods) > 1:
+            period = st.select_slider("Jaar", periods, key="nl_period", on_change=_remember_period)
         show_regions = st.toggle("Tien regio's omlijnen", value=True)
         show_claims = st.toggle("Claims uit de documenten tonen", value=params.flag("claims"))
     params.show_messages()
@@ -100,8 +104,6 @@ def render() -> None:
         nl_value = frame["nl_value"].iloc[0] if len(frame) else None
         st.metric(f"Nederland, {period}", f"{fmt_num(nl_value, unit=cat['unit'])} {short_unit(cat['unit'])}".strip(),
                   help=f"Eenheid: {cat['unit']}")
-        region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
-        only = params.choice("regio", ["", *region_ids], "", "regio") or None
         only = st.selectbox("Ranglijst alleen voor", [None, *region_ids],
                             index=[None, *region_ids].index(only),
                             format_func=lambda r: "heel Nederland" if r is None else data.region_defs()[r].name,
@@ -110,16 +112,46 @@ def render() -> None:
                             "de positie blijft die onder alle gebieden van het niveau.")
         set_params(regio=only)
         table = ranking_table(frame, cat["unit"], _codes_in(only, level) if only else None)
+        decimals = column_decimals(frame["value"], cat["unit"])
+        unit = short_unit(cat["unit"]) or cat["unit"]
         st.dataframe(
-            table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)),
-            column_config={"Positie": st.column_config.TextColumn("Positie", width="small",
-                                                                  help="1 = best onder alle gebieden van het niveau")},
+            table, hide_index=True, width="stretch", height=min(520, 38 + 35 * len(table)), placeholder=common.MISSING,
+            column_config={
+                "Positie": st.column_config.TextColumn("Positie", width=POSITION_PX,
+                                                       help="1 = best onder alle gebieden van het niveau"),
+                "Gebied": st.column_config.TextColumn("Gebied", width=AREA_PX),
+                "Waarde": common.number_column(f"Waarde ({unit})", decimals, help=f"Eenheid: {cat['unit']}"),
+                "Verschil met NL": common.number_column("Verschil met NL", decimals,
+                                                        help=f"Waarde min de waarde van Nederland, in {cat['unit']}"),
+            },
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
         title = "" if cat["source_table"] == "RMBW" else f" ({cat['source_title']})"
         st.caption(f"Bron: CBS {_source_name(cat['source_table'])}{title}, {period}. "
                    f"Methode: {'; '.join(methods) or '–'}.")
     common.footer()
+
+
+PICKED = "_nl_period_picked"  # session key: the year the visitor chose (slider or link), kept across indicators
+
+
+def _remember_period() -> None:
+    """The slider moved: that year is the visitor's choice from now on."""
+    st.session_state[PICKED] = st.session_state.get("nl_period")
+
+
+def _period(params: ViewParams, periods: list[int]) -> int:
+    """The year to show: a link's year (with a notice when the indicator does not have it), else the year the visitor
+    picked if this indicator has it, else the indicator's newest year. Sets the slider to it."""
+    if params.from_link("jaar") is not None:
+        period = params.integer("jaar", periods, periods[-1], "periode")
+        if str(period) == params.get("jaar"):
+            st.session_state[PICKED] = period
+    else:
+        picked = st.session_state.get(PICKED)
+        period = picked if picked in periods else periods[-1]
+    st.session_state["nl_period"] = period
+    return period
 
 
 def _codes_in(region_id: str, level: str) -> set[str]:
@@ -133,8 +165,9 @@ def _codes_in(region_id: str, level: str) -> set[str]:
 
 
 def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) -> pd.DataFrame:
-    """Sortable ranking (1 = best among all areas of the level), values the Dutch way with unit, missing values
-    last as 'geen data'; ``only`` keeps the areas of one region (their national position stays)."""
+    """Sortable ranking (1 = best among all areas of the level): value and difference with NL as numbers rounded
+    as the page shows them (the grid shows them the Dutch way and sorts them as numbers), missing values last
+    (shown as 'geen data'); ``only`` keeps the areas of one region (their national position stays)."""
     areas = data.regions_table()
     level = frame["region_code"].iloc[0][:2] if len(frame) else None
     if level:  # every current area of the level, so areas without a value show as 'geen data'
@@ -143,16 +176,17 @@ def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) 
     table = frame.sort_values(["rank", "name"], na_position="last")
     if only is not None:
         table = table[table["region_code"].isin(only)]
+    decimals = column_decimals(frame["value"], unit)
+    values = pd.to_numeric(table["value"], errors="coerce")
     return pd.DataFrame(
         {
             "Positie": [rank_text(r, len(str(len(frame)))) for r in table["rank"]],
             "Gebied": table["name"],
-            "Waarde": [with_unit(v, unit) for v in table["value"]],
-            "Verschil met NL": [fmt_signed(v - n) if pd.notna(v) else "–" for v, n in zip(table["value"], table["nl_value"],
-                                                                                        strict=True)],
+            "Waarde": values.round(decimals),
+            "Verschil met NL": (values - pd.to_numeric(table["nl_value"], errors="coerce")).round(decimals),
             "Methode": table["method"].map(method_nl).fillna(""),
         }
-    )
+    ).reset_index(drop=True)
 
 
 __all__ = ["national_map", "national_svg", "ranking_table", "render", "fmt_num"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +15,7 @@ METHODS_MD = """
 COROP-gebied, gemeente) tonen we dat cijfer (methode `cbs`). Alleen waar CBS geen cijfer heeft, leiden we er één af
 uit gemeentecijfers; die waarden dragen een methode `derived:…` en worden overal als *afgeleid* gemarkeerd.
 
-**Aggregatie** (in `geo/aggregate.py`): aandelen, percentages en gemiddelden per persoon → bevolkingsgewogen gemiddelde
+**Aggregatie**: aandelen, percentages en gemiddelden per persoon → bevolkingsgewogen gemiddelde
 van de gemeenten (gewicht: bevolking op 1 januari, CBS 03759NED en Gebieden in Nederland; voor jaren zonder
 bevolkingscijfer het dichtstbijzijnde jaar). Medianen → bevolkingsgewogen gemiddelde van gemeentemedianen, gemarkeerd
 als *benadering*. Aandelen van het landoppervlak → oppervlaktegewogen (KWB 2024). Aantallen → som, alleen als alle
@@ -102,14 +104,35 @@ def catalogue_table() -> pd.DataFrame:
     })
 
 
-def _rules_md() -> str:
-    """The Dutch paragraphs of the comparison rules, straight from the pipeline's rule module."""
+ORDER = ["niveau", "achterstand", "reeksbreuk", "spreiding", "groep", "ontwikkeling", "krimp", "oordeel", "robuustheid",
+         "grenzen"]
+# The table of contents: anchor → heading (a link such as /over#regel-niveau points at one rule).
+SECTIONS = {"bronnen": "Bronnen", "methoden": "Methoden", "regels": "Hoe we claims toetsen en regio's vergelijken",
+            "regios": "Regio's en hun afbakening", "catalogus": "Indicatorcatalogus", "licentie": "Licentie",
+            "toegankelijkheid": "Toegankelijkheidsverklaring"}
+
+
+def rule_keys() -> list[str]:
+    """The rules in reading order: the known ones first, then any new key of ``seeds.rules.RULES_NL``."""
     from seeds.rules import RULES_NL
 
-    first = ["niveau", "achterstand", "reeksbreuk", "spreiding", "groep", "ontwikkeling", "krimp", "oordeel",
-             "robuustheid", "grenzen"]
-    order = [k for k in first if k in RULES_NL] + [k for k in RULES_NL if k not in first]
-    return "\n\n".join(safe_text(RULES_NL[k]) for k in order)
+    return [k for k in ORDER if k in RULES_NL] + [k for k in RULES_NL if k not in ORDER]
+
+
+def _rules() -> None:
+    """Each rule of the pipeline's rule module under its own anchor (``#regel-<key>``)."""
+    from seeds.rules import RULES_NL
+
+    for key in rule_keys():
+        st.markdown(f"<span id='regel-{html.escape(key)}'></span>", unsafe_allow_html=True)
+        st.markdown(safe_text(RULES_NL[key]))
+
+
+def _contents() -> None:
+    rules = ", ".join(f"[{html.escape(k)}](#regel-{html.escape(k)})" for k in rule_keys())
+    lines = [f"- [{title}](#{anchor})" + (f" — de regels: {rules}" if anchor == "regels" else "")
+             for anchor, title in SECTIONS.items()]
+    st.markdown("**Op deze pagina**\n\n" + "\n".join(lines))
 
 
 def render() -> None:
@@ -122,24 +145,25 @@ def render() -> None:
         "van het CBS zeggen. Alle getallen komen uit CBS-tabellen (open data, CC BY 4.0); wat wij afleiden staat "
         "als *afgeleid* vermeld, met de methode."
     )
-    st.header("Bronnen")
+    _contents()
+    st.header("Bronnen", anchor="bronnen")
     sources = data.get_store().sources()
     shown = sources.rename(columns={"source_table": "Tabel", "title": "Titel", "file": "Bestand", "levels": "Niveaus",
                                     "period_type": "Periode", "first_period": "Van", "last_period": "Tot",
                                     "n_observations": "Waarnemingen", "note": "Toelichting"})
-    for column in ("Van", "Tot"):  # a table without periods (the area lists) has none
-        shown[column] = [("–" if pd.isna(v) else str(int(v))) for v in shown[column]]
-    st.dataframe(common.without_none(shown), hide_index=True, width="stretch")
+    for column in ("Van", "Tot"):  # a table without periods (the area lists) has none: '–'
+        shown[column] = pd.to_numeric(shown[column], errors="coerce").astype("Int64")
+    common.show_table(shown, numbers={"Waarnemingen": 0}, years=["Van", "Tot"], placeholder="–")
     info = data.build_info()
-    st.caption(f"Store gebouwd {info.get('built_at')} uit bron ‘{info.get('source')}’ ({info.get('data_dir')}).")
-    st.header("Methoden")
+    st.caption(f"Datastore gebouwd {info.get('built_at')} uit bron ‘{info.get('source')}’.")
+    st.header("Methoden", anchor="methoden")
     st.markdown(METHODS_MD)
-    st.header("Hoe we claims toetsen en regio's vergelijken")
+    st.header("Hoe we claims toetsen en regio's vergelijken", anchor="regels")
     st.markdown("Dezelfde regels bepalen het oordeel over de claims, de kleuren van de kerncijfers en het "
                 "thema-overzicht op de regiopagina's. Ze worden één keer toegepast, bij het bouwen van de datastore.")
-    st.markdown(_rules_md())
+    _rules()
     st.markdown(TIEN_ELF_MD)
-    st.header("Regio's en hun afbakening")
+    st.header("Regio's en hun afbakening", anchor="regios")
     rows = []
     regions = data.regions_table().set_index("region_code")
     for rid, region in data.region_defs().items():
@@ -154,9 +178,9 @@ def render() -> None:
                 + (" …" if len(members) > 40 else ""),
             })
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    st.header("Indicatorcatalogus")
+    st.header("Indicatorcatalogus", anchor="catalogus")
     st.dataframe(common.without_none(catalogue_table()), hide_index=True, width="stretch")
-    st.header("Licentie")
+    st.header("Licentie", anchor="licentie")
     st.markdown("Cijfers: CBS, open data onder [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/deed.nl) — "
                 "*Bron: CBS*. Grenzen: CBS/PDOK-gebiedsindelingen 2024 (gegeneraliseerd, via cartomap/nl). "
                 "De Regionale Monitor Brede Welvaart heeft geen StatLine-tabel; die waarden komen uit een openbare "

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import common, data, profile
 from dashboard.components import charts, glance, maps, summary
-from dashboard.components.fmt import fmt_num, fmt_signed, short_unit, with_unit
+from dashboard.components.fmt import fmt_num, fmt_signed, rounded, shared_decimals, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
 DEFAULT_MAP_INDICATOR = profile.DEFAULT_MAP_INDICATOR
@@ -128,7 +128,8 @@ def render(region_id: str) -> None:
                 "Afbakening", list(region.delineations), index=list(region.delineations).index(delineation),
                 format_func=lambda k: data.DELINEATION_NAMES.get(k, k), key=f"delin_{region_id}",
             )
-        map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator")
+        map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator",
+                                      name=common.indicator_name)
         map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
                                      format_func=common.indicator_label, key=f"map_ind_{region_id}",
                                      placeholder="Kies een indicator")
@@ -185,7 +186,7 @@ def render(region_id: str) -> None:
                         "de tabel eronder geeft dezelfde cijfers.", wait=after_map.wait)
             with common.lazy_expander("Als tabel", f"fac_{region_id}_{delineation}") as is_open:
                 if is_open:
-                    st.dataframe(_fac_table(fac), hide_index=True, width="stretch")
+                    common.show_table(_fac_table(fac), numbers=FAC_NUMBERS, years=["Eerste jaar", "Laatste jaar"])
             st.caption("Bron: CBS 80305NED Nabijheid voorzieningen. " + "; ".join(sorted(set(fac["Methode"]))))
     with trend_col:
         st.header("Ontwikkeling", anchor="ontwikkeling")
@@ -204,7 +205,9 @@ def render(region_id: str) -> None:
                         wait=after_map.wait)
             with common.lazy_expander("Als tabel", f"trend_{region_id}_{delineation}") as is_open:
                 if is_open:
-                    st.dataframe(_trend_table(series, titles), hide_index=True, width="stretch")
+                    trend = _trend_table(series, titles)
+                    common.show_table(trend, numbers={"Waarde": shared_decimals(trend["Waarde"], trend["Eenheid"])},
+                                      years=["Jaar"])
 
     with common.lazy_expander("Gemeenten en afbakening", f"members_{region_id}_{delineation}") as is_open:
         if is_open:
@@ -336,19 +339,23 @@ def _peers_section(region: data.RegionDef, delineation: str) -> None:
 def _fac_table(fac: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Voorziening": fac["Voorziening"],
-        "Regio, eerste jaar": [f"{fmt_num(v, 2)} km ({y})" for v, y in zip(fac["Regio eerder (km)"], fac["Eerder jaar"], strict=True)],
-        "Regio, laatste jaar": [f"{fmt_num(v, 2)} km ({y})" for v, y in zip(fac["Regio (km)"], fac["Jaar"], strict=True)],
-        "Nederland": [f"{fmt_num(v, 2)} km" for v in fac["Nederland (km)"]],
+        "Regio, eerste jaar (km)": fac["Regio eerder (km)"].round(2), "Eerste jaar": fac["Eerder jaar"],
+        "Regio, laatste jaar (km)": fac["Regio (km)"].round(2), "Laatste jaar": fac["Jaar"],
+        "Nederland (km)": fac["Nederland (km)"].round(2),
         "Methode": fac["Methode"],
     })
 
 
+FAC_NUMBERS = {"Regio, eerste jaar (km)": 2, "Regio, laatste jaar (km)": 2, "Nederland (km)": 2}
+
+
 def _trend_table(series: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
     cat = data.indicators()
+    units = [cat.loc[i, "unit"] for i in series["indicator_id"]]
     return pd.DataFrame({
         "Indicator": series["indicator_id"].map(titles),
         "Gebied": series["wie"], "Jaar": series["period"].astype(int),
-        "Waarde": [with_unit(v, cat.loc[i, "unit"]) for v, i in zip(series["value"], series["indicator_id"], strict=True)],
+        "Waarde": rounded(series["value"].tolist(), units), "Eenheid": units,
     })
 
 

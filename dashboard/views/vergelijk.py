@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import common, data
 from dashboard.components import charts
 from dashboard.components.charts import dutch
-from dashboard.components.fmt import method_nl, with_unit
+from dashboard.components.fmt import method_nl, rounded, shared_decimals
 from dashboard.params import ViewParams, set_params
 
 DEFAULT = ["regio:twente", "regio:zuid-limburg", "regio:noord-en-oost-groningen"]
@@ -151,9 +151,12 @@ def render() -> None:
     charts.show(charts.spec(comparison_chart(table, chosen, options)),
                 f"Afstand tot Nederland per indicator van het thema voor {names}; de tabel eronder geeft de cijfers.")
     shown = table.drop(columns="_id")
-    for col in [*(options[k] for k in areas), "Nederland"]:
-        shown[col] = [with_unit(v, u) for v, u in zip(shown[col], table["Eenheid"], strict=True)]
-    st.dataframe(shown, hide_index=True, width="stretch")
+    value_columns = [*(options[k] for k in areas), "Nederland"]
+    numbers = {}
+    for col in value_columns:
+        shown[col] = rounded(shown[col], table["Eenheid"])
+        numbers[col] = shared_decimals(shown[col], table["Eenheid"])
+    common.show_table(shown, numbers=numbers, years=["Jaar"])
     st.caption("Per indicator het laatste jaar waarin alle gekozen gebieden en Nederland een waarde hebben; de balken "
                "tonen de opgeslagen afstand tot Nederland in het laatste jaar van elk gebied (regel niveau, zie Over). "
                "Regio's: standaardafbakening; waarden van beleidsregio's en van meerdere COROP-gebieden samen zijn "

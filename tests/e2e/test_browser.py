@@ -310,16 +310,25 @@ def _download(visit: Visit, label: str) -> bytes:
 
 
 def _region_values(store: Path, ids: list[str]) -> dict[tuple[str, str, int], float]:
+    """The regions' values as the export rounds them (CBS decimals, one more when derived: tests/test_exports.py)."""
+    from data_loaders.store import Store
+    from tests.test_exports import published_decimals
+
+    opened = Store(store)
+    try:
+        decimals = published_decimals(opened)
+    finally:
+        opened.close()
     con = duckdb.connect(str(store), read_only=True, config=DUCKDB_OFFLINE)
     try:
         rows = con.execute(
-            f"""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value FROM region_observations ro
+            f"""SELECT ro.region_id, ro.indicator_id, ro.period, ro.value, ro.method FROM region_observations ro
                 JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
                 WHERE ro.value IS NOT NULL AND ro.region_id <> 'nederland'
                   AND ro.indicator_id IN ({','.join('?' * len(ids))})""", ids).fetchall()
     finally:
         con.close()
-    return {(r, i, int(p)): v for r, i, p, v in rows}
+    return {(r, i, int(p)): round(v, decimals.get(i, 1) + (m != "cbs")) for r, i, p, v, m in rows}
 
 
 def test_data_page_downloads(visit: Visit, built_store: Path) -> None:

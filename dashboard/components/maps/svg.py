@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.components.fmt import method_nl
+from dashboard.components.fmt import method_nl, short_unit, with_unit
 from dashboard.components.maps.colour import (
     BASE_FILL,
     BASE_STROKE,
@@ -219,9 +219,9 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
     if interactive:
         root.append(' data-interactive="1"' + (f' data-link="{esc(link)}"' if link else ""))
     if ind is not None:
-        root.append(f' data-unit="{esc(ind.unit)}" data-of="{spec.n_ranked} {esc(ind.level_plural)}"')
+        root.append(f' data-unit="{esc(short_unit(ind.unit))}" data-of="{spec.n_ranked} {esc(ind.level_plural)}"')  # = with_unit
         if ind.nl_value is not None and not pd.isna(ind.nl_value):
-            root.append(f' data-nl="{esc(value_text(ind.nl_value, ind.unit) + " " + ind.unit)}"')
+            root.append(f' data-nl="{esc(with_unit(ind.nl_value, ind.unit))}"')
         root.append(f' data-src="{esc(f"Bron: {ind.source}, {ind.period}")}"')
     out.append("".join(root) + ">")
     out.append(f"<desc>{esc(summary_text(spec))}</desc>")
