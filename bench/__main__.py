@@ -120,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         _progress("   regioprofielen (PDF, 13 regio's, koud en warm) …")
         pdf = _report(store, args.runs, workdir)
         results["report_pdf_s"] = {**pdf["warm_s"], "max": pdf["warm_max_s"]}
-        diagnostics["report_pdf"] = {k: pdf[k] for k in ("cold_s", "size_kb", "pages", "first_build_s", "runs")}
+        diagnostics["report_pdf"] = {k: pdf.get(k) for k in ("cold_s", "size_kb", "pages", "first_build_s", "cached_s",
+                                                              "runs")}
         _progress(f"  PDF warm {min(pdf['warm_s'].values()):.2f}–{pdf['warm_max_s']:.2f} s, koud tot "
                   f"{pdf['cold_max_s']:.2f} s, {min(pdf['size_kb'].values()):.0f}–{max(pdf['size_kb'].values()):.0f} KB")
 

@@ -202,6 +202,15 @@ def reading(token: int | None) -> Iterator[None]:
             _COND.notify_all()
 
 
+def store_version() -> str:
+    """An id of the store file this process serves now (its build time and file identity): it changes with every
+    rebuild or swap, so it can key anything derived from the store outside the Streamlit caches."""
+    store = get_store()
+    with _LOCK:
+        identity = _OPEN.get("identity") if _OPEN.get("store") is store else None
+    return f"{store.path}|{store.info.get('built_at', '')}|{identity}"
+
+
 def log_unavailable(err: StoreUnavailable) -> None:
     """Write the detail of a store problem (path, cause, remedy) to the server log, once per distinct detail."""
     if err.detail not in _LOGGED:

@@ -225,12 +225,72 @@ def test_unknown_region_or_delineation_is_refused_in_dutch(store_env: Path) -> N
 
 @pytest.mark.parametrize("region_id", REGIONS)
 def test_warm_build_within_budget(pdfs: dict[str, bytes], no_network: None, region_id: str) -> None:
-    from dashboard.report import build_pdf
+    from dashboard.report import render_pdf
 
     began = time.perf_counter()
-    pdf = build_pdf(region_id)
+    pdf = render_pdf(region_id)  # a real build, not the cache
     assert time.perf_counter() - began < WARM_BUDGET_S
     assert pdf == pdfs[region_id], "het profiel hoort reproduceerbaar te zijn (zelfde store, zelfde bytes)"
+
+
+def test_pdf_built_once_per_region_delineation_and_store_version(store_env: Path, store_copy: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many visitors click at once: one Typst build per (region, delineation, store version); a swapped store builds
+    again."""
+    import shutil
+    import threading
+
+    from dashboard.report import build
+
+    monkeypatch.setenv("BW_STORE", str(store_copy))
+    build.clear_cache()
+    finals: list[bool] = []
+    real = build.compile_pdf
+
+    def counting(*args: Any, final: bool = True, **kwargs: Any) -> bytes:
+        if final:
+            finals.append(True)
+        return real(*args, final=final, **kwargs)
+
+    monkeypatch.setattr(build, "compile_pdf", counting)
+    start = threading.Barrier(3)
+    results: list[bytes] = []
+
+    def click() -> None:
+        start.wait()
+        results.append(build.build_pdf("twente"))
+
+    threads = [threading.Thread(target=click) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 3 and len(set(results)) == 1 and results[0].startswith(b"%PDF")
+    assert len(finals) == 1, f"{len(finals)} Typst-builds voor drie gelijktijdige klikken"
+    assert build.build_pdf("twente", "corop") == results[0] and len(finals) == 1  # same key: the default delineation
+    build.build_pdf("veenkolonien", "corop")
+    assert len(finals) == 2  # another key builds
+
+    swapped = tmp_path / "nieuw.duckdb"
+    shutil.copyfile(store_copy, swapped)
+    os.replace(swapped, store_copy)  # a rollout: same path, new file
+    assert build.build_pdf("twente") == results[0]  # same data, so the same bytes ...
+    assert len(finals) == 3  # ... but built again for the new store version
+    build.build_pdf("twente")
+    assert len(finals) == 3
+    build.clear_cache()
+
+
+def test_pdf_cache_is_bounded(store_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.report import build
+
+    build.clear_cache()
+    monkeypatch.setattr(build, "render_pdf", lambda region_id, delineation=None: b"%PDF" + b"x" * 1000)
+    monkeypatch.setattr(build, "CACHE_ENTRIES", 3)
+    for region_id in REGIONS[:5]:
+        build.build_pdf(region_id)
+    assert len(build._CACHE) == 3 and [k[0] for k in build._CACHE] == REGIONS[2:5]
+    build.clear_cache()
 
 
 def test_template_needs_no_network_or_system_fonts() -> None:

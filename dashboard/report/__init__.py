@@ -11,8 +11,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-_EXPORTS = {"LayoutError": "build", "build_pdf": "build", "file_name": "build", "ReportError": "content",
-            "permalink": "content", "report_regions": "content", "resolve": "content"}
+_EXPORTS = {"LayoutError": "build", "build_pdf": "build", "file_name": "build", "render_pdf": "build",
+            "ReportError": "content", "permalink": "content", "report_regions": "content", "resolve": "content"}
 __all__ = sorted(_EXPORTS)
 
 

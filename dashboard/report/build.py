@@ -3,18 +3,28 @@
 The data go to the template as one JSON string (``sys.inputs``), so names and claim texts with quotes, ``#``,
 ``*``, ``_``, ``@``, ``<`` or ``$`` are set as text and never read as Typst markup. The variable parts (claims,
 sentences) are written with less detail until the profile fits on two pages.
+
+:func:`build_pdf` (the page's download button and the CLI) is cached: one PDF per (region, delineation, store
+version, public URL), built once however many visitors ask at the same moment (the others wait for that build),
+at most :data:`CACHE_ENTRIES` PDFs / :data:`CACHE_BYTES` bytes in memory (least recently used goes first). A store
+swap changes the version (``dashboard.data.store_version``), so the next request builds from the new store; a PDF
+whose build straddled a swap is returned but not cached. :func:`render_pdf` always builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.report.content import Detail, built_at, collect, resolve, with_detail
+from dashboard import data
+from dashboard.report.content import PUBLIC_URL_ENV, Detail, built_at, collect, resolve, with_detail
 
 TEMPLATE = Path(__file__).with_name("regioprofiel.typ")
 PAGES = 2
@@ -26,6 +36,11 @@ PAGE_TWO = tuple(Detail(part=2, lines_per_claim=k, untested_full=full) for k, fu
                                                                                         (1, False)))
 SIZES_PT = (9.5, 9.0, 8.5)
 _PAGE_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)")
+CACHE_ENTRIES = 64
+CACHE_BYTES = 32 * 1024 * 1024
+_CACHE: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+_BUILDING: dict[tuple[str, ...], threading.Lock] = {}  # one lock per key being built: latecomers wait on it
+_CACHE_LOCK = threading.Lock()
 
 
 class LayoutError(RuntimeError):
@@ -76,8 +91,8 @@ def fit(content: dict, svg: str) -> Detail:
     raise LayoutError("Het regioprofiel past niet op twee pagina's, ook niet met de kleinste letter.")
 
 
-def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
-    """The region profile as PDF bytes (``delineation`` None = the region's default)."""
+def render_pdf(region_id: str, delineation: str | None = None) -> bytes:
+    """The region profile as PDF bytes, always built (``delineation`` None = the region's default)."""
     _, delineation = resolve(region_id, delineation)
     content, svg = collect(region_id, delineation)
     when = built_at()
@@ -85,6 +100,53 @@ def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
     pdf = compile_pdf(with_detail(content, fit(content, svg)), svg, stamp)
     if page_count(pdf) != PAGES:
         raise LayoutError(f"Het regioprofiel van {region_id} ({delineation}) heeft geen {PAGES} pagina's.")
+    return pdf
+
+
+def _cached(key: tuple[str, ...]) -> bytes | None:
+    with _CACHE_LOCK:
+        pdf = _CACHE.get(key)
+        if pdf is not None:
+            _CACHE.move_to_end(key)
+        return pdf
+
+
+def _remember(key: tuple[str, ...], pdf: bytes) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = pdf
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > CACHE_ENTRIES or (len(_CACHE) > 1 and sum(map(len, _CACHE.values())) > CACHE_BYTES):
+            _CACHE.popitem(last=False)
+
+
+def clear_cache() -> None:
+    """Forget every cached PDF (tests, benchmarks)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
+    """The region profile as PDF bytes, from the cache when this store version already has it (see the module)."""
+    _, delineation = resolve(region_id, delineation)
+    version = data.store_version()
+    key = (region_id, delineation, version, os.environ.get(PUBLIC_URL_ENV, ""))
+    pdf = _cached(key)
+    if pdf is not None:
+        return pdf
+    with _CACHE_LOCK:
+        building = _BUILDING.setdefault(key, threading.Lock())
+    with building:
+        pdf = _cached(key)  # built while this request waited
+        if pdf is not None:
+            return pdf
+        try:
+            pdf = render_pdf(region_id, delineation)
+            if data.store_version() == version:  # not a mix of two stores
+                _remember(key, pdf)
+        finally:
+            with _CACHE_LOCK:
+                if _BUILDING.get(key) is building:
+                    del _BUILDING[key]
     return pdf
 
 
