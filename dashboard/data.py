@@ -205,10 +205,11 @@ def reading(token: int | None) -> Iterator[None]:
 def store_version() -> str:
     """An id of the store file this process serves now (its build time and file identity): it changes with every
     rebuild or swap, so it can key anything derived from the store outside the Streamlit caches."""
-    store = get_store()
-    with _LOCK:
-        identity = _OPEN.get("identity") if _OPEN.get("store") is store else None
-    return f"{store.path}|{store.info.get('built_at', '')}|{identity}"
+    gen = _pinned()
+    if gen is None:
+        with _COND:
+            gen = _current()
+    return f"{gen.store.path}|{gen.store.info.get('built_at', '')}|{gen.identity}"
 
 
 def log_unavailable(err: StoreUnavailable) -> None:
