@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from data_loaders.store import Store
 
@@ -51,3 +52,65 @@ def test_own_region_derived_values_use_the_stored_weights(store_env: Path) -> No
     expected = float((vals * w).sum() / w.sum())
     got = float(rows.loc[(rows["indicator_id"] == iid) & (rows["period"] == period), "value"].iloc[0])
     assert got == pytest.approx(expected, rel=1e-12)
+
+
+FIVE = "GM0014,GM0037,GM0047,GM0050,GM0059"
+TIMEOUT = 90
+
+
+def _area_page() -> None:
+    from dashboard.views import gebied
+
+    gebied.render()
+
+
+def run_own(gemeenten: str) -> AppTest:
+    at = AppTest.from_function(_area_page, default_timeout=TIMEOUT)
+    at.query_params["gemeenten"] = gemeenten
+    return at.run()
+
+
+def test_own_region_of_five_gemeenten_shows_its_figures(store_env: Path) -> None:
+    from dashboard.components.fmt import with_unit
+
+    at = run_own(FIVE)
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Eigen regio"
+    text = " ".join(m.value for m in at.markdown)
+    assert "5 gemeenten:" in text and "Groningen" in text and "Zeewolde" in text
+    assert f'href="/gebied?gemeenten={FIVE}"' in text  # its own shareable link
+    store = Store(store_env)
+    own = store.own_region_values(FIVE.split(","))
+    rows = own[(own["indicator_id"] == "levensverwachting") & own["value"].notna()].sort_values("period")
+    value = with_unit(float(rows["value"].iloc[-1]), store.indicator("levensverwachting")["unit"])
+    assert f"Levensverwachting bij geboorte ({int(rows['period'].iloc[-1])})</div><div class='v'>{value}</div>" in text
+    assert "van 41 COROP-gebieden" in text  # the set among the 40 COROP areas
+    table = at.dataframe[0].value
+    assert len(table) > 50 and {"Waarde", "Nederland", "Verschil", "Positie", "Dekking", "Methode"} <= set(table.columns)
+    assert table["Methode"].str.startswith("afgeleid").all()  # five scattered gemeenten: every figure derived
+    assert any("niet voor je eigen selectie" in c.value for c in at.caption)  # the claims' verdicts are the regions'
+    assert at.query_params["gemeenten"] == FIVE
+
+
+def test_bad_codes_give_a_dutch_notice_not_echoed_whole(store_env: Path) -> None:
+    at = run_own("GM0014,XX99," + "<b>" + "A" * 500)
+    assert not at.exception, at.exception
+    notice = " ".join(i.value for i in at.info)
+    assert "Onbekende gemeentecodes in de link genegeerd" in notice and "XX99" in notice
+    assert "A" * 60 not in notice and "<b>" not in notice
+    assert "1 gemeente:" in " ".join(m.value for m in at.markdown)
+
+
+def test_picker_starts_from_a_corop_area(store_env: Path) -> None:
+    at = run_own("")
+    assert not at.exception, at.exception
+    assert any("Kies hierboven gemeenten" in i.value for i in at.info)
+    at.selectbox(key="own_start").select("COROP-gebied Twente").run()
+    at.button(key="own_take").click().run()
+    twente = sorted(Store(store_env).region_members("twente", "corop"))
+    assert sorted(at.multiselect(key="own_gm").value) == twente
+    assert at.query_params["gemeenten"] == ",".join(twente)
+    text = " ".join(m.value for m in at.markdown)
+    assert "14 gemeenten:" in text
+    at.button(key="own_add").run()  # adding the same set again changes nothing
+    assert sorted(at.multiselect(key="own_gm").value) == twente
