@@ -13,8 +13,15 @@ REPO_ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results.json"
 
 REGION_PAGE = "twente"
-# page name (as in the URL) → AppTest target: a module in dashboard.views, or "regio:<id>"
-SERVER_PAGES = {"nederland": "nederland", REGION_PAGE: f"regio:{REGION_PAGE}", "vergelijk": "vergelijk", "data": "data_export"}
+AREA_PAGE = "GM0928"  # Kerkrade: the area page /gebied?code=… of a gemeente
+# an own region of 30 gemeenten (the upper bound) spread over three provinces: no CBS area, all derived
+OWN_REGION = ("GM0014,GM0034,GM0037,GM0047,GM0050,GM0059,GM0060,GM0072,GM0074,GM0080,GM0085,GM0086,GM0088,GM0090,"
+              "GM0093,GM0096,GM0098,GM0106,GM0109,GM0114,GM0118,GM0119,GM0141,GM0147,GM0148,GM0150,GM0153,GM0158,"
+              "GM0160,GM0163")
+# page name (as in the URL) → AppTest target: a module in dashboard.views (with "?key=value" query parameters),
+# or "regio:<id>"
+SERVER_PAGES = {"nederland": "nederland", REGION_PAGE: f"regio:{REGION_PAGE}", "vergelijk": "vergelijk", "data": "data_export",
+                "gebied": f"gebied?code={AREA_PAGE}", "eigen_regio": f"gebied?gemeenten={OWN_REGION}"}
 BROWSER_PATHS = {"national": "/", "region": f"/{REGION_PAGE}", "presentation": f"/{REGION_PAGE}?presentatie=1"}
 RAW_GEO = {"GM": "gemeente_2024.geojson", "CR": "coropgebied_2024.geojson", "PV": "provincie_2024.geojson"}
 
@@ -59,6 +66,8 @@ class Budget:
 
 BUDGETS = [
     Budget("warme server-run regiopagina", "page_server_ms", REGION_PAGE, 250, "ms"),
+    Budget("warme server-run gebiedspagina (gemeente)", "page_server_ms", "gebied", 250, "ms"),
+    Budget("warme server-run eigen regio (30 gemeenten)", "page_server_ms", "eigen_regio", 1000, "ms"),
     Budget("browser navigatie→geschilderde kaart (landelijk)", "browser_map_s", "national", 3.0, "s"),
     Budget("browser navigatie→geschilderde kaart (regio)", "browser_map_s", "region", 3.0, "s"),
     Budget("browser navigatie→geschilderde kaart (presentatie)", "browser_map_s", "presentation", 3.0, "s"),

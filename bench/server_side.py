@@ -46,7 +46,7 @@ def _page_script(target: str, naive: bool, timing_path: str, profile_path: str) 
 
         regio.render(target.split(":", 1)[1])
     else:
-        importlib.import_module(f"dashboard.views.{target}").render()
+        importlib.import_module(f"dashboard.views.{target.split('?', 1)[0]}").render()
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(profile_path)
@@ -107,9 +107,13 @@ def time_page(target: str, naive: bool, runs: int, workdir: Path) -> dict[str, A
     are emptied at every run anyway, and the page modules are already imported)."""
     from streamlit.testing.v1 import AppTest
 
-    timing = workdir / f"timing_{target.replace(':', '_')}_{int(naive)}.txt"
+    timing = workdir / f"timing_{target.replace(':', '_').partition('?')[0]}_{abs(hash(target))}_{int(naive)}.txt"
     timing.unlink(missing_ok=True)
     at = AppTest.from_function(_page_script, args=(target, naive, str(timing), ""), default_timeout=TIMEOUT_S)
+    for pair in target.partition("?")[2].split("&"):  # "gebied?code=GM0928": the page's query parameters
+        if pair:
+            key, _, value = pair.partition("=")
+            at.query_params[key] = value
     walls = []
     for _ in range(runs + (0 if naive else 1)):
         start = time.perf_counter()

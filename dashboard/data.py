@@ -397,3 +397,9 @@ def similar_areas(code: str) -> pd.DataFrame:
 def area_values(code: str) -> pd.DataFrame:
     """Every value of one CBS area (every period)."""
     return get_store().area_values(code)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def own_region_values(gemeenten: tuple[str, ...]) -> pd.DataFrame:
+    """Every value of an own region (a set of current gemeenten), aggregated as the build aggregates a region."""
+    return get_store().own_region_values(list(gemeenten))

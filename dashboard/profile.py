@@ -21,8 +21,9 @@ from dashboard.components.fmt import fmt_signed, method_nl, rank_text, with_unit
 DEFAULT_MAP_INDICATOR = "ervaren_gezondheid"
 AREA_DELINEATION = "cbs"  # the theme overview of a CBS area is stored under this delineation (seeds/areas.py)
 LEVELS = ("GM", "CR", "PV", "NL")
-LEVEL_NL = {"regio": "Regio", "GM": "Gemeente", "CR": "COROP-gebied", "PV": "Provincie", "NL": "Land"}
-PEERS_NL = {"regio": "COROP-gebieden", "GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
+OWN_KEY = "eigen"  # Area.key and level of an own region (a set of gemeenten chosen by the visitor)
+LEVEL_NL = {"eigen": "Eigen regio", "regio": "Regio", "GM": "Gemeente", "CR": "COROP-gebied", "PV": "Provincie", "NL": "Land"}
+PEERS_NL = {"eigen": "COROP-gebieden", "regio": "COROP-gebieden", "GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 # viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
 GM_SURROUNDINGS = 0.3  # degrees of latitude (about 33 km) shown around a gemeente at least
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
@@ -273,14 +274,18 @@ def regions_of(key: str, delineation: str | None = None) -> tuple[RegionLink, ..
 def claims(key: str, delineation: str | None) -> tuple[dict[str, Any], ...]:
     """The claims about the region (or, for a CBS area, about the regions it lies in) with their stored verdict
     for that region: dicts with ``claim`` (the register's claim), ``region_id``, ``delineation`` and ``verdict``."""
-    from dashboard.components.claims_layer import claim_verdict, claims_and_documents
-
-    everything, _ = claims_and_documents()
     if delineation is not None:
         targets = [(key, delineation)]
     else:
         defs = data.region_defs()
         targets = [(link.region_id, defs[link.region_id].default_delineation) for link in regions_of(key)]
+    return _claims_of(targets)
+
+
+def _claims_of(targets: list[tuple[str, str]]) -> tuple[dict[str, Any], ...]:
+    from dashboard.components.claims_layer import claim_verdict, claims_and_documents
+
+    everything, _ = claims_and_documents()
     out = []
     for rid, delin in targets:
         # claims registered as saying what another says carry its verdict and are shown on its card
@@ -371,3 +376,76 @@ def region_svg(key: str, delineation: str | None, indicator_id: str, show_claims
         return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
                             font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)
     return maps.payload(region_map(key, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
+
+
+# --- an own region: any set of gemeenten -----------------------------------------------------------------
+
+
+def current_gemeenten() -> dict[str, str]:
+    """Code → name of the 342 current gemeenten, sorted by name."""
+    table = data.regions_table()
+    gm = table[(table["region_level"] == "GM") & table["is_current"]].sort_values("name")
+    return dict(zip(gm["region_code"], gm["name"], strict=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def own_comparisons(codes: tuple[str, ...]) -> pd.DataFrame:
+    """Per indicator the own region's latest value with an NL value of the same year: value, NL, difference and the
+    position among the COROP areas of that year (``n_ranked``: the COROP areas plus the set, unless it is one), in
+    the columns of ``comparisons``; no niveau or gap trend: those are the pipeline's verdicts, computed only for the
+    stored areas."""
+    vals = data.own_region_values(codes)
+    vals = vals[vals["value"].notna()]
+    nl = data.nl_values().set_index(["indicator_id", "period"])["value"]
+    cat = data.indicators()
+    corops = set(data.regions_table().set_index("region_code").reindex(codes)["corop_code"].dropna())
+    is_corop = len(corops) == 1 and set(members(corops.pop(), None)) == set(codes)
+    rows = []
+    for iid, part in vals.groupby("indicator_id"):
+        if iid not in cat.index:
+            continue
+        part = part.assign(nl=[nl.get((iid, p)) for p in part["period"]]).sort_values("period")
+        with_nl = part[part["nl"].notna()]
+        last = (with_nl if len(with_nl) else part).iloc[-1]
+        period, value = int(last["period"]), float(last["value"])
+        nl_value = float(last["nl"]) if pd.notna(last["nl"]) else None
+        rank, n_ranked = None, None
+        if cat.loc[iid, "direction"] != "neutral":
+            corop = data.level_values(iid, "CR", period)["value"].dropna()
+            if len(corop):
+                rank, n_ranked = summary.rank_in(corop, value, cat.loc[iid, "direction"])
+                n_ranked += 0 if is_corop else 1  # the set takes its place among the COROP areas
+        rows.append({"indicator_id": iid, "period": period, "value": value, "nl_value": nl_value,
+                     "diff": value - nl_value if nl_value is not None else None, "rank": rank, "n_ranked": n_ranked,
+                     "method": last["method"], "source_table": last["source_table"], "coverage": last["coverage"]})
+    frame = pd.DataFrame(rows, columns=["indicator_id", "period", "value", "nl_value", "diff", "rank", "n_ranked",
+                                        "method", "source_table", "coverage"])
+    for column in ("z", "niveau", "niveau_reason", "index_nl", "kloof", "kloof_from", "kloof_to", "gap_first",
+                   "gap_last", "gap_change"):
+        frame[column] = None
+    frame["rank"] = pd.array(frame["rank"], dtype="Int64")
+    frame["n_ranked"] = pd.array(frame["n_ranked"], dtype="Int64")
+    return frame.set_index("indicator_id", drop=False).sort_index()
+
+
+def own_regions(codes: tuple[str, ...]) -> tuple[RegionLink, ...]:
+    """The regions (default delineation; the ten first) that share at least one gemeente with the set."""
+    mine = set(codes)
+    out = [RegionLink(rid, r.name, r.groups) for rid, r in data.region_defs().items()
+           if rid != "nederland" and mine & set(data.region_members(rid, r.default_delineation))]
+    return tuple(sorted(out, key=lambda link: "tien" not in link.groups))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def own_load(codes: tuple[str, ...]) -> Profile:
+    """The profile of an own region: its figures aggregated as the build aggregates a region, the claims of the
+    regions it overlaps with their stored verdicts (for those regions, not for the set)."""
+    codes = tuple(sorted(set(codes)))
+    regions = own_regions(codes)
+    defs = data.region_defs()
+    comps = own_comparisons(codes)
+    cat = data.indicators()
+    headline = summary.headline_rows(comps, cat, data.KEY_INDICATORS, data.own_region_values(codes))
+    return Profile(area=Area(OWN_KEY, "Eigen regio", OWN_KEY, None), members=codes, headline=headline,
+                   overview=pd.DataFrame(), indicators=comps, peers=pd.DataFrame(), regions=regions,
+                   claims=_claims_of([(r.region_id, defs[r.region_id].default_delineation) for r in regions]))

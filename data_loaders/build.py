@@ -71,7 +71,9 @@ CREATE TABLE region_delineations (
 CREATE TABLE shapes (shape_key VARCHAR PRIMARY KEY, geojson VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE intervals (indicator_id VARCHAR, region_code VARCHAR, period INTEGER, lower DOUBLE, upper DOUBLE);
+CREATE TABLE weights (kind VARCHAR, region_code VARCHAR, period INTEGER, value DOUBLE);
 """
+WEIGHT_KINDS = ("population", "area")  # the weights the build aggregates with (weights table, column kind)
 
 
 class RawSource(Protocol):
@@ -380,6 +382,7 @@ def build_frames(source: RawSource, progress: Progress = _noop) -> dict[str, pd.
         "region_members": members,
         "sources": pd.DataFrame(src_rows),
         "intervals": intervals,
+        "weights": weights_table(population, area),
         **engine_frames,
     }
 
@@ -465,6 +468,64 @@ def _bundle_dir() -> Path:
     from data_loaders.config import data_dir
 
     return data_dir()
+
+
+def weights_table(population: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:
+    """The build's gemeente weights (population and land area per period) as the ``weights`` table."""
+    parts = [frame.rename(columns={"population": "value"}).assign(kind=kind)
+             for kind, frame in zip(WEIGHT_KINDS, (population, area), strict=True)]
+    return pd.concat(parts, ignore_index=True)[["kind", "region_code", "period", "value"]]
+
+
+@dataclass(frozen=True)
+class _Delineation:
+    gemeenten: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _OwnRegion:
+    id: str
+    delineations: dict[str, _Delineation]
+
+
+OWN_REGION_ID = "eigen"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    indicator_id: str
+    aggregation: str
+    source_table: str
+    levels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    indicators: dict[str, _Rule]
+
+
+def stored_rules(indicators: pd.DataFrame) -> Catalogue:
+    """The catalogue's aggregation rules as the store holds them (its ``indicators`` table), in the shape
+    :func:`aggregate_by_catalogue` and :func:`region_observations` read."""
+    rules = {r.indicator_id: _Rule(r.indicator_id, r.aggregation, r.source_table, tuple(str(r.levels or "").split(",")))
+             for r in indicators.itertuples()}
+    return _Rules(rules)  # type: ignore[return-value]  # duck-typed: only .indicators is read
+
+
+def own_region_observations(
+    observations: pd.DataFrame,
+    regions: pd.DataFrame,
+    gemeenten: list[str] | tuple[str, ...],
+    catalogue: Catalogue,
+    population: pd.DataFrame,
+    area: pd.DataFrame,
+) -> pd.DataFrame:
+    """Values of any set of current gemeenten (an own region), by exactly the route the build takes for a region
+    delineation (:func:`region_observations`): the official value when the set is one CBS area, else derived
+    from the gemeenten (catalogue rule, population or area weights), else from COROP values."""
+    region = _OwnRegion(OWN_REGION_ID, {OWN_REGION_ID: _Delineation(tuple(sorted(set(gemeenten))))})
+    values, _ = region_observations(observations, regions, [region], catalogue, population, area)
+    return values.drop(columns=["region_id", "delineation"]).reset_index(drop=True)
 
 
 def region_observations(

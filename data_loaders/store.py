@@ -196,6 +196,37 @@ class Store:
             [indicator_id, *codes],
         )
 
+    def observations_of(self, codes: Sequence[str]) -> pd.DataFrame:
+        """Every observation (all indicators and periods) of the given CBS codes, in the build's columns."""
+        if not codes:
+            return pd.DataFrame(columns=["indicator_id", "region_code", "region_level", "period", "value",
+                                         "source_table", "method", "coverage"])
+        marks = ",".join("?" * len(codes))
+        return self.df(f"""SELECT indicator_id, region_code, region_level, period, value, source_table, method, coverage
+                           FROM observations WHERE region_code IN ({marks})""", list(codes))
+
+    def weights(self, kind: str) -> pd.DataFrame:
+        """The build's gemeente weights of one kind ('population' or 'area') as region_code, period, population
+        (the column name :func:`geo.aggregate.aggregate_regions` expects); empty for a store built before them."""
+        if "weights" not in self.tables:
+            return pd.DataFrame(columns=["region_code", "period", "population"])
+        return self.df("SELECT region_code, period, value AS population FROM weights WHERE kind = ? ORDER BY 1, 2", [kind])
+
+    def own_region_values(self, gemeenten: Sequence[str]) -> pd.DataFrame:
+        """Every value (all periods) of a set of current gemeenten, computed as the build computes a region
+        delineation's (:func:`data_loaders.build.own_region_observations`, the stored weights and catalogue rules);
+        in the columns of :meth:`region_values` without region_id and delineation."""
+        from data_loaders.build import own_region_observations, stored_rules
+
+        regions = self.regions
+        rows = regions[regions["region_code"].isin(list(gemeenten))]
+        parents = {c for col in ("corop_code", "province_code", "landsdeel_code") for c in rows[col].dropna()}
+        obs = self.observations_of(sorted(set(gemeenten) | parents | {"NL01"}))
+        if not hasattr(self, "_weights"):
+            self._weights = {kind: self.weights(kind) for kind in ("population", "area")}
+        return own_region_observations(obs, regions, list(gemeenten), stored_rules(self.indicators),
+                                       self._weights["population"], self._weights["area"])
+
     # --- regions (tien regio's, voorbeeldregio's) ------------------------------------------------
     def region_values(self, region_id: str, delineation: str, indicator_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """All values (every period) for one region and delineation, optionally for some indicators."""

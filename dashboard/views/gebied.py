@@ -7,12 +7,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, profile
 from dashboard.components import charts, glance, maps
 from dashboard.components.claims_layer import verdict_badge
-from dashboard.components.fmt import fmt_num
+from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, with_unit
 from dashboard.params import ViewParams, set_params
 from dashboard.safety import inert_text, safe_text
 
@@ -77,6 +78,7 @@ def _unknown(raw: str | None) -> None:
         st.info("Kies een gebied op de kaart of zoek het op de pagina Nederland; het adres is dan "
                 "/gebied?code= met de CBS-code (bijvoorbeeld GM0153).", icon=":material/info:")
     _page_link("nederland", "Naar de kaart van Nederland", icon=":material/map:")
+    _page_link(URL_PATH, "Stel een eigen regio samen uit gemeenten", {"gemeenten": ""}, icon=":material/add_location:")
 
 
 def render() -> None:
@@ -84,6 +86,10 @@ def render() -> None:
     if not common.require_store():
         return
     params = ViewParams()
+    # an own region; an emptied picker drops ?gemeenten= from the URL but stays on the own region
+    if params.get("gemeenten") is not None or (params.get("code") is None and OWN_STATE in st.session_state):
+        _own_region(params)
+        return
     raw = params.get("code")
     prof = profile.load(raw.strip()) if raw else None
     if prof is None or prof.area.is_region:
@@ -166,10 +172,16 @@ def _similar(prof: profile.Profile) -> None:
 def _claims(prof: profile.Profile) -> None:
     if not prof.claims:
         return
-    st.header("Claims over de regio's waar dit gebied bij hoort", anchor="claims")
+    if prof.area.level == profile.OWN_KEY:
+        st.header("Claims over de regio's waar deze gemeenten in liggen", anchor="claims")
+        st.caption("Deze oordelen zijn de opgeslagen oordelen van de regio's waarmee je eigen regio gemeenten deelt "
+                   "(standaardafbakening). Ze gelden voor die hele regio's, niet voor je eigen selectie: voor een zelf "
+                   "samengestelde regio toetst het dashboard geen claims. De claims met hun bewijs staan op de regiopagina.")
+    else:
+        st.header("Claims over de regio's waar dit gebied bij hoort", anchor="claims")
+        st.caption("Het oordeel geldt voor de hele regio (standaardafbakening), niet voor dit gebied alleen; de claims "
+                   "met hun bewijs staan op de regiopagina.")
     names = {link.region_id: link.name for link in prof.regions}
-    st.caption("Het oordeel geldt voor de hele regio (standaardafbakening), niet voor dit gebied alleen; de claims met "
-               "hun bewijs staan op de regiopagina.")
     by_region: dict[str, list[dict[str, Any]]] = {}
     for item in prof.claims:
         by_region.setdefault(item["region_id"], []).append(item)
@@ -191,3 +203,110 @@ def _trends(prof: profile.Profile) -> None:
     titles = {i: f"{common.indicator_label(i)} ({data.indicators().loc[i, 'unit']})" for i in ids}
     charts.show(charts.spec(charts.trends(series, titles)),
                 f"Ontwikkeling van {len(ids)} indicatoren in {prof.area.name}, Nederland en de provincie.")
+
+
+# --- an own region: /gebied?gemeenten=GM0014,GM0037,… ------------------------------------------------------
+
+OWN_STATE = "own_gm"
+MAX_NAMES = 12  # gemeente names listed in the caption
+
+
+def _start_sets() -> dict[str, tuple[str, ...]]:
+    """'Provincie Groningen' → its gemeenten, for every province, COROP area and region (default delineation)."""
+    table = data.regions_table()
+    out: dict[str, tuple[str, ...]] = {}
+    for level, word in (("PV", "Provincie"), ("CR", "COROP-gebied")):
+        rows = table[(table["region_level"] == level) & table["is_current"]].sort_values("name")
+        for code, name in zip(rows["region_code"], rows["name"], strict=True):
+            out[f"{word} {name}"] = profile.members(code, None)
+    for rid, region in data.region_defs().items():
+        if rid != "nederland":
+            out[f"Regio {region.name}"] = tuple(data.region_members(rid, region.default_delineation))
+    return out
+
+
+def _take_start(sets: dict[str, tuple[str, ...]]) -> None:
+    chosen = st.session_state.get("own_start")
+    if chosen in sets:
+        st.session_state[OWN_STATE] = list(sets[chosen])
+
+
+def _add_start(sets: dict[str, tuple[str, ...]]) -> None:
+    chosen = st.session_state.get("own_start")
+    if chosen in sets:
+        st.session_state[OWN_STATE] = list(dict.fromkeys([*st.session_state.get(OWN_STATE, []), *sets[chosen]]))
+
+
+def _own_region(params: ViewParams) -> None:
+    """The profile of a set of gemeenten chosen in the URL or with the picker."""
+    names = profile.current_gemeenten()
+    from_url = params.choices("gemeenten", list(names), [], "gemeentecodes")
+    st.title("Eigen regio")
+    st.caption("Stel een regio samen uit gemeenten: de cijfers worden berekend zoals de pipeline een regio berekent "
+               "(het CBS-cijfer als de gemeenten samen precies één CBS-gebied vormen, anders afgeleid uit de gemeenten "
+               "met de regel van elke indicator: bevolkings- of oppervlaktegewogen, of een som).")
+    params.show_messages()
+    if OWN_STATE not in st.session_state:
+        st.session_state[OWN_STATE] = from_url
+    sets = _start_sets()
+    with st.expander("Gemeenten kiezen", expanded=not from_url, icon=":material/edit_location_alt:"):
+        st.selectbox("Begin met een provincie, COROP-gebied of regio", list(sets), index=None, key="own_start",
+                     placeholder="Kies een gebied")
+        left, right = st.columns(2)
+        left.button("Gebruik deze gemeenten", on_click=_take_start, args=(sets,), key="own_take")
+        right.button("Voeg deze gemeenten toe", on_click=_add_start, args=(sets,), key="own_add")
+        chosen = st.multiselect("Gemeenten", list(names), format_func=lambda c: names.get(c, c), key=OWN_STATE,
+                                placeholder="Typ de naam van een gemeente")
+    codes = tuple(sorted(chosen))
+    set_params(gemeenten=",".join(codes) if codes else "")
+    if not codes:
+        st.info("Kies hierboven gemeenten, of begin met een provincie, COROP-gebied of regio en voeg gemeenten toe of "
+                "haal ze weg. Het adres van je eigen regio is /gebied?gemeenten= met de CBS-codes, gescheiden door "
+                "komma's (bijvoorbeeld GM0014,GM0037).", icon=":material/info:")
+        common.footer()
+        return
+    prof = profile.own_load(codes)
+    listed = ", ".join(names[c] for c in sorted(codes, key=names.get)[:MAX_NAMES])
+    more = f" en nog {len(codes) - MAX_NAMES}" if len(codes) > MAX_NAMES else ""
+    st.markdown(f"**{len(codes)} gemeente{'n' if len(codes) != 1 else ''}:** {safe_text(listed)}{more}")
+    href = f"/{URL_PATH}?gemeenten={','.join(codes)}"
+    st.markdown("<b>Link naar deze eigen regio:</b> " + link(href, "deelbare link"), unsafe_allow_html=True)
+    st.caption("Een PDF-profiel is er (nog) alleen voor de regio's; kopieer de link om deze selectie te delen.")
+
+    st.markdown(glance.CSS, unsafe_allow_html=True)
+    st.header("Kerncijfers", anchor="kerncijfers")
+    st.caption("Met de waarde voor Nederland in hetzelfde jaar, het verschil en de positie tussen de 40 COROP-gebieden "
+               "(1 = best; je eigen regio telt als 41e mee). Een oordeel beter/gelijk/slechter en de trend van de "
+               "kloof berekent de pipeline alleen voor de vaste gebieden; voor een eigen regio staan hier alleen de cijfers.")
+    st.markdown(glance.kpi_cards(prof.headline, profile.PEERS_NL[profile.OWN_KEY]), unsafe_allow_html=True)
+    _own_table(prof)
+    _claims(prof)
+    common.footer()
+
+
+def _own_table(prof: profile.Profile) -> None:
+    """Every indicator of the own region: value, NL, difference, position, coverage and method (afgeleid or CBS)."""
+    st.header("Volledig profiel", anchor="profiel")
+    comps, cat = prof.indicators, data.indicators()
+    if comps.empty:
+        st.info("Voor deze gemeenten zijn geen cijfers te berekenen.")
+        return
+    st.caption("Dekking: het deel van de inwoners (of het landoppervlak) van de gekozen gemeenten met een cijfer; onder "
+               "50% wordt geen regiocijfer getoond. ‘Afgeleid’ betekent berekend uit de gemeenten of COROP-gebieden, "
+               "niet door het CBS gepubliceerd.")
+    order = {t: i for i, t in enumerate(dict.fromkeys(cat["theme"]))}
+    rows = []
+    for r in comps.itertuples():
+        meta = cat.loc[r.indicator_id]
+        unit = meta["unit"]
+        rows.append({
+            "_t": order.get(meta["theme"], 99), "Thema": meta["theme_name"], "Indicator": meta["label_nl"],
+            "Jaar": int(r.period), "Waarde": with_unit(r.value, unit),
+            "Nederland": with_unit(r.nl_value, unit) if pd.notna(r.nl_value) else "–",
+            "Verschil": fmt_signed(r.diff) if pd.notna(r.diff) else "–",
+            "Positie": f"{int(r.rank)} van {int(r.n_ranked)}" if pd.notna(r.rank) else "–",
+            "Dekking": f"{float(r.coverage) * 100:.0f}%" if pd.notna(r.coverage) else "–",
+            "Methode": method_nl(r.method),
+        })
+    table = pd.DataFrame(rows).sort_values(["_t", "Indicator"]).drop(columns="_t")
+    st.dataframe(table, hide_index=True, width="stretch")
