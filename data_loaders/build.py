@@ -603,13 +603,27 @@ def region_observations(
     return out, pd.DataFrame(member_rows)
 
 
-def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str]) -> None:
-    """Write all frames into a new DuckDB file at ``path`` (which must not exist)."""
-    con = duckdb.connect(str(path), config=DUCKDB_OFFLINE)
-    try:
-        from seeds.areas import SIMILAR_SCHEMA
-        from seeds.engine import ENGINE_SCHEMA
+# Published row order: the store carries no indexes (see write_store), so the big tables are sorted on the
+# columns the pages filter by and DuckDB's per-segment min/max skips what a query does not need.
+PUBLISHED_ORDER = {
+    "observations": "indicator_id, region_level, period, region_code",
+    "region_observations": "region_id, delineation, indicator_id, period",
+}
 
+
+def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str]) -> None:
+    """Write all frames into a new DuckDB file at ``path`` (which must not exist).
+
+    The tables are first loaded into an in-memory database with their keys enforced (a duplicate key fails the
+    build), then copied into the file without keys or indexes. DuckDB loads an index block only when a lookup
+    needs it, so a damaged index block would escape :meth:`Store.verify`; without indexes every block of the
+    file is table data or catalogue, and verify reads all of it.
+    """
+    from seeds.areas import SIMILAR_SCHEMA
+    from seeds.engine import ENGINE_SCHEMA
+
+    con = duckdb.connect(":memory:", config=DUCKDB_OFFLINE)
+    try:
         con.execute(SCHEMA + ENGINE_SCHEMA + SIMILAR_SCHEMA)
         for name, frame in frames.items():
             con.register("_frame", frame)
@@ -617,8 +631,15 @@ def write_store(frames: dict[str, pd.DataFrame], path: Path, info: dict[str, str
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM _frame")
             con.unregister("_frame")
         con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
-        con.execute("CREATE INDEX obs_idx ON observations (indicator_id, region_level, period)")
-        con.execute("CHECKPOINT")
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS published")
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' ORDER BY table_name").fetchall()]
+        for table in tables:
+            order = f" ORDER BY {PUBLISHED_ORDER[table]}" if table in PUBLISHED_ORDER else ""
+            con.execute(f'CREATE TABLE published."{table}" AS SELECT * FROM memory."{table}"{order}')
+        con.execute("CHECKPOINT published")
+        con.execute("DETACH published")
     finally:
         con.close()
 

@@ -74,3 +74,39 @@ def test_cli_exit_code_without_traceback(built_store: Path, tmp_path: Path) -> N
     proc = subprocess.run([sys.executable, "-m", "dashboard.healthcheck", "--store", str(store), "--alleen-store"],
                           env=cli_env(), capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.startswith("niet gezond:")
+
+
+def test_every_block_of_the_store_is_checked(built_store: Path, tmp_path: Path) -> None:
+    """A stray write anywhere in the file is caught: the store has no index blocks (DuckDB reads those only on a
+    lookup, so verify would miss them) and verify reads every other block, whose checksum DuckDB checks."""
+    import os
+
+    import duckdb
+
+    from data_loaders.config import DUCKDB_OFFLINE
+    from data_loaders.store import Store, StoreUnavailable
+
+    con = duckdb.connect(str(built_store), read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        assert con.execute("SELECT count(*) FROM duckdb_indexes()").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type IN "
+                           "('PRIMARY KEY', 'UNIQUE')").fetchone()[0] == 0
+        block_size, total = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+    finally:
+        con.close()
+    good = built_store.read_bytes()
+    assert len(good) >= 3 * 4096 + total * block_size
+    missed = []
+    for block in range(total):
+        for at_fraction in (0.0, 0.6):
+            damaged = bytearray(good)
+            at = 3 * 4096 + block * block_size + 8 + int(at_fraction * (block_size - 4104))  # past the checksum
+            damaged[at:at + 4096] = os.urandom(4096)
+            target = tmp_path / "brede_welvaart.duckdb"
+            target.write_bytes(bytes(damaged))
+            try:
+                Store(target).close()
+                missed.append((block, at_fraction))
+            except StoreUnavailable:
+                pass
+    assert not missed, f"{len(missed)} beschadigde blokken niet opgemerkt: {missed[:10]}"

@@ -143,7 +143,10 @@ def test_pdf_is_not_queued_behind_another_sessions_bulk_exports(logged_server: S
         flooder.close()
         visitor.close()
     print(f"PDF zonder last {unloaded:.2f} s, tijdens de vloed {loaded:.2f} s (mediaan van 3)")
-    assert loaded <= 3 * unloaded, (unloaded, loaded)
+    # The PDF is cached after the warm-up, so unloaded is a few milliseconds; with 20 bulk exports busy on two
+    # cores the same answer takes a few times longer just for CPU, which is not queueing. A PDF queued behind
+    # the bulk lane waits for whole exports (seconds each), so half a second of slack cannot hide that.
+    assert loaded <= max(3 * unloaded, unloaded + 0.5), (unloaded, loaded)
     refused = [a for a in answers if a]
     assert refused and set(refused) <= {"U maakt al een groot bestand; wacht tot dat klaar is en probeer het daarna opnieuw.",
                                         "Er worden nu veel grote bestanden gemaakt. Probeer het over een minuut opnieuw, "
