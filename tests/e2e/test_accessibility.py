@@ -177,6 +177,7 @@ AUDITED = [
     Audited("over", "/over"),
     Audited("gebied", "/gebied?code=GM0928", has_map=True),
     Audited("gebied_provincie", "/gebied?code=PV31", has_map=True),
+    Audited("eigen_regio", "/gebied?gemeenten=GM0014,GM0037,GM0047,GM0050,GM0059"),
 ]
 
 

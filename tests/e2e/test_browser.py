@@ -241,8 +241,9 @@ def _pixel_shares(png: bytes) -> tuple[float, float]:
     return float(painted), float(coloured)
 
 
-@pytest.mark.parametrize("path", ["/", "/twente", "/twente?presentatie=1", "/claims"],
-                         ids=["nederland", "regio", "presentatie", "claims"])
+@pytest.mark.parametrize("path", ["/", "/twente", "/twente?presentatie=1", "/claims", "/gebied?code=GM0928",
+                                  "/gebied?code=CR39", "/gebied?code=PV31"],
+                         ids=["nederland", "regio", "presentatie", "claims", "gemeente", "corop", "provincie"])
 def test_maps_paint_without_webgl(visit: Visit, path: str) -> None:
     """The browser has no WebGL at all, and the map still paints: every area path, and coloured pixels."""
     visit.open(path, has_map=True)
