@@ -449,3 +449,34 @@ def own_load(codes: tuple[str, ...]) -> Profile:
     return Profile(area=Area(OWN_KEY, "Eigen regio", OWN_KEY, None), members=codes, headline=headline,
                    overview=pd.DataFrame(), indicators=comps, peers=pd.DataFrame(), regions=regions,
                    claims=_claims_of([(r.region_id, defs[r.region_id].default_delineation) for r in regions]))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def own_map(codes: tuple[str, ...], indicator_id: str) -> maps.MapSpec:
+    """The own region's gemeenten coloured for one indicator (latest gemeente period, national colour domain), the
+    set's outline on top and the COROP areas around it faded, as :func:`region_map` draws a region."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    codes = tuple(sorted(set(codes)))
+    gemeenten = data.shape("GM")["features"]
+    features = maps.subset(gemeenten, codes)
+    line = maps.Outline(name="Eigen regio", geometry=mapping(shapely.union_all([shape(f["geometry"]) for f in features])))
+    gm_periods = data.periods(indicator_id, "GM")
+    period = gm_periods[-1] if gm_periods else None
+    frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
+        columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
+    bbox = maps.padded_bbox(maps.geometry_bbox([line.geometry]), pad=0.06)
+    return maps.MapSpec(
+        features=features, values=maps.area_values(frame),
+        indicator=mapdata.indicator(indicator_id, "GM", period or 0, frame) if period else None,
+        domain=mapdata.domain(indicator_id, "GM", period) if period else None,
+        context=maps.features_in(data.shape("CR")["features"], bbox), outlines=(line,), claims=None, bbox=bbox,
+        title="Eigen regio",
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def own_svg(codes: tuple[str, ...], indicator_id: str) -> str:
+    """The own region's map as the page sends it (interactive SVG and table)."""
+    return maps.payload(own_map(codes, indicator_id), width=700, font_px=16, uid="om")

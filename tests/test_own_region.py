@@ -114,3 +114,18 @@ def test_picker_starts_from_a_corop_area(store_env: Path) -> None:
     assert "14 gemeenten:" in text
     at.button(key="own_add").run()  # adding the same set again changes nothing
     assert sorted(at.multiselect(key="own_gm").value) == twente
+
+
+def test_own_region_map_shows_exactly_its_gemeenten(store_env: Path) -> None:
+    from dashboard import profile
+
+    codes = tuple(FIVE.split(","))
+    spec = profile.own_map(codes, profile.DEFAULT_MAP_INDICATOR)
+    assert {f["id"] for f in spec.features} == set(codes)
+    assert len(spec.outlines) == 1 and spec.outlines[0].name == "Eigen regio"
+    assert spec.context and all(f["id"].startswith("CR") for f in spec.context)
+    x0, y0, x1, y1 = spec.bbox  # the set's own outline lies inside the view
+    ox0, oy0, ox1, oy1 = profile.maps.geometry_bbox([spec.outlines[0].geometry])
+    assert x0 <= ox0 and y0 <= oy0 and ox1 <= x1 and oy1 <= y1
+    svg = profile.own_svg(codes, profile.DEFAULT_MAP_INDICATOR)
+    assert all(f'data-code="{c}"' in svg or f"'{c}'" in svg or f'"{c}"' in svg for c in codes)

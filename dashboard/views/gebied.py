@@ -279,6 +279,13 @@ def _own_region(params: ViewParams) -> None:
                "(1 = best; je eigen regio telt als 41e mee). Een oordeel beter/gelijk/slechter en de trend van de "
                "kloof berekent de pipeline alleen voor de vaste gebieden; voor een eigen regio staan hier alleen de cijfers.")
     st.markdown(glance.kpi_cards(prof.headline, profile.PEERS_NL[profile.OWN_KEY]), unsafe_allow_html=True)
+    st.header("Kaart", anchor="kaart")
+    ind = profile.DEFAULT_MAP_INDICATOR
+    maps.show(profile.own_map(codes, ind), lambda: profile.own_svg(codes, ind), key="own_map", height=560)
+    cat = data.indicators().loc[ind]
+    st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}), {common.direction_nl(cat['direction'])}; je eigen regio "
+               "is zwart omlijnd, de COROP-gebieden eromheen grijs; kleuren op de landelijke schaal. Klik op een gemeente "
+               "voor haar pagina.")
     _own_table(prof)
     _claims(prof)
     common.footer()
