@@ -64,13 +64,18 @@ def indicator_label(indicator_id: str) -> str:
 
 
 def indicator_options(level: str | None = None) -> list[str]:
-    """Indicator ids ordered by theme, optionally only those with data at ``level``."""
+    """Indicator ids ordered by theme, optionally only those with data at ``level`` (a new list each call)."""
+    return list(_indicator_options(level))
+
+
+@st.cache_resource(show_spinner=False)
+def _indicator_options(level: str | None) -> tuple[str, ...]:
     cat = data.indicators()
     if level:
         cat = cat[cat["levels_in_store"].fillna("").str.split(",").map(lambda lv: level in lv)]
     order = list(dict.fromkeys(data.indicators()["theme"]))
     cat = cat.assign(_t=cat["theme"].map(order.index)).sort_values(["_t", "name_nl"])
-    return cat.index.tolist()
+    return tuple(cat.index)
 
 
 def without_none(frame: pd.DataFrame) -> pd.DataFrame:

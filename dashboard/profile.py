@@ -217,8 +217,10 @@ def trend_series(key: str, delineation: str | None, indicator_ids: tuple[str, ..
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator_id", "period", "value", "wie"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
 def gemeenten_table(key: str, delineation: str | None, indicator_id: str) -> pd.DataFrame:
-    """The area's gemeenten for one indicator (latest gemeente year): value, NL, rank among all, geen data."""
+    """The area's gemeenten for one indicator (latest gemeente year): value, NL, rank among all, geen data (built
+    once per store version, shared: never modify it)."""
     cat = data.indicators().loc[indicator_id]
     periods = data.periods(indicator_id, "GM")
     codes = members(key, delineation)

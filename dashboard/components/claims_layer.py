@@ -28,9 +28,10 @@ VERDICT_HTML_COLOUR = {"ondersteund": "#1b7837", "overwegend ondersteund": "#1b7
                        "tegengesproken": "#b35806"}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def claims_and_documents() -> tuple[list[Any], dict[str, Any]]:
-    """All claims and the documents by file name (from seeds/*.yaml)."""
+    """All claims and the documents by file name (from seeds/*.yaml): one shared object (frozen dataclasses; callers
+    never modify the list), not a pickled copy per call."""
     from seeds.claims import load_claims, load_documents
 
     return load_claims(), {d.file: d for d in load_documents()}
@@ -39,11 +40,32 @@ def claims_and_documents() -> tuple[list[Any], dict[str, Any]]:
 def claim_verdict(claim_id: str, region_id: str | None = None, delineation: str | None = None) -> dict[str, Any]:
     """The stored verdict of a claim: for one region and delineation when given, else for the claim as a whole."""
     if region_id is not None:
-        rows = data.region_claim_verdicts(region_id)
-        hit = rows[(rows["claim_id"] == claim_id) & (rows["delineation"] == delineation)]
-        if not hit.empty:
-            return hit.iloc[0].to_dict()
-    return data.claim_verdicts().loc[claim_id].to_dict()
+        hit = _region_verdicts(region_id).get((claim_id, delineation))
+        if hit is not None:
+            return dict(hit)
+    return dict(_verdicts()[claim_id])
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _region_verdicts(region_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """The stored verdicts of one region by (claim, delineation), first row first (read once per store version,
+    not filtered per claim and run)."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for claim_id, row in zip(*_rows(data.region_claim_verdicts(region_id)), strict=True):
+        out.setdefault((claim_id, row["delineation"]), row)
+    return out
+
+
+@st.cache_resource(show_spinner=False)
+def _verdicts() -> dict[str, dict[str, Any]]:
+    """Every claim's verdict as a whole, by claim id."""
+    frame = data.claim_verdicts()
+    return dict(zip(frame.index, _rows(frame)[1], strict=True))
+
+
+def _rows(frame: pd.DataFrame) -> tuple[list[str], list[dict[str, Any]]]:
+    """Claim ids and rows as dicts (as ``frame.iloc[i].to_dict()`` gives them)."""
+    return frame["claim_id"].tolist(), [frame.iloc[i].to_dict() for i in range(len(frame))]
 
 
 def claim_pairs(claim_id: str, region_id: str | None = None, delineation: str | None = None) -> pd.DataFrame:

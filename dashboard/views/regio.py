@@ -272,18 +272,31 @@ def _trend_titles(indicator_ids: tuple[str, ...]) -> dict[str, str]:
 
 
 def _gemeenten(region: data.RegionDef, delineation: str, indicator_id: str) -> None:
-    table = profile.gemeenten_table(region.region_id, delineation, indicator_id)
     st.subheader(f"Gemeenten van {region.name}")
     st.caption(f"{common.indicator_label(indicator_id)}; positie onder alle gemeenten met een waarde (1 = best), "
                "de beste bovenaan.")
     # Every gemeente in one HTML table: no canvas grid or inner scroll box (and no data-grid script to load
     # before the map above it can paint).
-    st.markdown(glance.text_table(table, f"Gemeenten van {region.name}"), unsafe_allow_html=True)
+    st.markdown(_gemeenten_html(region.region_id, delineation, indicator_id), unsafe_allow_html=True)
+    st.download_button("Download deze tabel (CSV voor Excel)", _gemeenten_csv(region.region_id, delineation, indicator_id),
+                       file_name=f"gemeenten_{region.region_id}_{indicator_id}.csv", mime="text/csv",
+                       icon=":material/download:", key=f"gm_dl_{region.region_id}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _gemeenten_html(region_id: str, delineation: str, indicator_id: str) -> str:
+    """The gemeenten table as HTML (built once per store version)."""
+    name = data.region_defs()[region_id].name
+    return glance.text_table(profile.gemeenten_table(region_id, delineation, indicator_id), f"Gemeenten van {name}")
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _gemeenten_csv(region_id: str, delineation: str, indicator_id: str) -> bytes:
+    """The gemeenten table as CSV for Excel (formula-like cells neutralised; built once per store version)."""
     from dashboard.safety import neutralise_frame
 
-    csv = neutralise_frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
-    st.download_button("Download deze tabel (CSV voor Excel)", csv, file_name=f"gemeenten_{region.region_id}_{indicator_id}.csv",
-                       mime="text/csv", icon=":material/download:", key=f"gm_dl_{region.region_id}")
+    table = profile.gemeenten_table(region_id, delineation, indicator_id)
+    return neutralise_frame(table).to_csv(index=False, sep=";").encode("utf-8-sig")
 
 
 def _profile_section(region: data.RegionDef, delineation: str) -> None:
