@@ -25,7 +25,44 @@ LEVELS = {"NL": "Nederland", "LD": "Landsdelen", "PV": "Provincies", "CR": "CORO
 DEFAULT_INDICATORS = ["tevredenheid_leven", "werkloosheid"]
 EXPORT_COLUMNS = [c.name for c in exports.OBSERVATION_COLUMNS]
 XLSX_MAX_ROWS = 200_000  # openpyxl writes ~7,000 rows/s: beyond this the workbook would take half a minute
+PERIOD_KEY = "dl_period"  # the period slider (a suffix _1, _2, … when the page replaced it)
+PERIOD_GENERATION = "_dl_period_generation"  # how often the page replaced the slider (its key's suffix)
+PERIOD_AUTO = "_dl_period_auto"  # the whole range the page last put in the slider (None: the visitor's own range)
 SMALL_FILE_ROWS = 20_000  # up to this many rows a file is made in the small lane (dashboard.downloads), beyond in bulk
+
+
+def _nearest(periods: list[int], year: int) -> int:
+    """The period in ``periods`` closest to ``year`` (the earlier one on a tie)."""
+    return min(periods, key=lambda p: (abs(p - year), p))
+
+
+def _period_range(params: ViewParams, periods: list[int]) -> tuple[tuple[int, int], str]:
+    """The period range to show and the slider's key: the selected indicators' whole range unless the visitor set one
+    themselves (with the slider, or a link's ``van``/``tot`` that is not simply the whole range).
+
+    The whole range follows the selection (adding mediaan inkomen, from 2011, moves the start to 2011); a range the
+    visitor set stays, moved to the nearest years the selection has. A range the page changes gets a slider under a
+    new key (Streamlit keeps a keyed slider's own value; writing it through the session state would warn).
+    """
+    whole = (periods[0], periods[-1])
+    state = st.session_state
+    generation = int(state.get(PERIOD_GENERATION, 0))
+    key = PERIOD_KEY if generation == 0 else f"{PERIOD_KEY}_{generation}"
+    current = tuple(state[key]) if isinstance(state.get(key), (list, tuple)) else None
+    if params.from_link("van") is not None or params.from_link("tot") is not None:
+        first = params.integer("van", periods, whole[0], "beginjaar")
+        last = params.integer("tot", periods, whole[1], "eindjaar")
+        chosen = (min(first, last), max(first, last))
+    elif current is not None and current != state.get(PERIOD_AUTO):
+        chosen = current  # the visitor moved the slider (or a link set it): it stays
+    else:
+        chosen = whole
+    chosen = (_nearest(periods, chosen[0]), _nearest(periods, chosen[1]))
+    if current is not None and current != chosen:
+        state[PERIOD_GENERATION] = generation + 1
+        key = f"{PERIOD_KEY}_{generation + 1}"
+    state[PERIOD_AUTO] = chosen if chosen == whole else None  # the whole range follows the selection
+    return chosen, key
 
 
 def selection_export(indicator_ids: list[str], levels: list[str], first: int, last: int, region_id: str | None,
@@ -98,12 +135,10 @@ def render() -> None:
                                  format_func=lambda r: "— heel Nederland —" if r is None else data.region_defs()[r].name,
                                  key="dl_region", placeholder="Kies een regio")
     all_periods = sorted({p for i in ids for p in data.periods(i)}) or [2022]
-    first = params.integer("van", all_periods, all_periods[0], "beginjaar")
-    last = params.integer("tot", all_periods, all_periods[-1], "eindjaar")
+    (first, last), period_key = _period_range(params, all_periods)
     with c3:
         if len(all_periods) > 1:
-            first, last = st.select_slider("Periode", all_periods, value=(min(first, last), max(first, last)),
-                                           key="dl_period")
+            first, last = st.select_slider("Periode", all_periods, value=(first, last), key=period_key)
     params.show_messages()
     query: dict[str, str | int] = {"indicatoren": ",".join(ids), "niveaus": ",".join(levels), "van": first, "tot": last}
     if region_id:
