@@ -343,6 +343,43 @@ def _write_wide(store: Store, wide: Wide, sheet: Any, clean: Callable[[Any], Any
     return n
 
 
+FILE_PREFIX = "brede-welvaart"
+LEVEL_SLUGS = {"NL": "nederland", "LD": "landsdelen", "PV": "provincies", "CR": "corop", "GM": "gemeenten",
+               REGION_LEVEL: "regios"}
+MAX_NAMED_INDICATORS = 3  # more: the first two and "en-N-meer"
+MAX_STEM = 120
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by '-' ('Veenkoloniën' → 'veenkolonien', 'tevredenheid_leven' →
+    'tevredenheid-leven')."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def file_stem(indicator_ids: Sequence[str], levels: Sequence[str], first: int, last: int, scope: str = "") -> str:
+    """A file name (without extension) that says what is in the file:
+    ``brede-welvaart_werkloosheid-levensverwachting_regios_2013-2024``; more than three indicators read as the first
+    two and 'en-N-meer', every level in the selection's order, then ``scope`` (a region, 'tien-regios') and the
+    period."""
+    names = [slug(i) for i in indicator_ids if slug(i)]
+    if len(names) > MAX_NAMED_INDICATORS:
+        names = [*names[:2], f"en-{len(names) - 2}-meer"]
+    level_part = ("alle-niveaus" if set(levels) >= set(LEVEL_SLUGS)
+                  else "-".join(LEVEL_SLUGS[lv] for lv in dict.fromkeys(levels) if lv in LEVEL_SLUGS))
+    period = f"{first}" if first == last else f"{first}-{last}"
+    parts = [FILE_PREFIX, "-".join(names) or "geen-indicatoren", level_part, slug(scope), period]
+    stem = "_".join(p for p in parts if p)
+    if len(stem) > MAX_STEM:  # very long indicator ids: shorten the indicator part, keep the rest whole
+        keep = len(stem) - len(parts[1]) + 1
+        parts[1] = parts[1][:max(10, MAX_STEM - keep)].rstrip("-")
+        stem = "_".join(p for p in parts if p)
+    return stem
+
+
 # --------------------------------------------------------------------------------------------------
 # The data page: observations of CBS areas, plus the regions
 # --------------------------------------------------------------------------------------------------

@@ -57,3 +57,50 @@ def test_a_link_range_counts_as_set(store_env: Path, con: duckdb.DuckDBPyConnect
     assert _slider(at) == (expected or _span(con, "werkloosheid"))
     at.multiselect(key="dl_ind").set_value(["werkloosheid", "mediaan_inkomen"]).run()
     assert _slider(at) == (expected or _span(con, "werkloosheid", "mediaan_inkomen"))
+
+
+@pytest.fixture
+def file_names(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Label → file name of every download button offered (the proto of a deferred download has no file name)."""
+    import streamlit
+
+    names: dict[str, str] = {}
+    original = streamlit.download_button
+
+    def recording(label: str, *args: object, **kwargs: object) -> object:
+        names[label] = str(kwargs.get("file_name"))
+        return original(label, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    return names
+
+
+def test_only_the_ten_regions(store_env: Path, con: duckdb.DuckDBPyConnection, file_names: dict[str, str]) -> None:
+    """Issue 22.14: "Alleen de tien regio's" keeps the ten regions and the areas inside them, plus NL."""
+    from dashboard.views import data_export
+
+    at = run_page("data_export", {"indicatoren": "werkloosheid", "niveaus": "RG,CR,NL"})
+    at.checkbox(key="dl_ten").check().run()
+    assert not at.exception and at.query_params["tien"] == "1"
+    ten = [r[0] for r in con.execute("SELECT region_id FROM region_defs WHERE list_contains(string_split(groups, ','), "
+                                     "'tien') ORDER BY sort_order").fetchall()]
+    assert len(ten) == 10 and data_export.ten_regions() == ten
+    preview = at.dataframe[0].value
+    regions = set(preview.loc[preview["niveau"] == "Regio", "regio"])
+    assert regions == set(ten), regions
+    corops = set(preview.loc[preview["niveau"] == "COROP-gebied", "gebiedscode"])
+    assert "CR17" not in corops and 0 < len(corops) < 40, corops  # Groot-Amsterdam is in none of the ten
+    assert set(preview.loc[preview["niveau"] == "Nederland", "gebiedscode"]) == {"NL01"}
+    xlsx = next(name for label, name in file_names.items() if label.startswith("Excel-werkmap"))
+    first, last = _span(con, "werkloosheid")
+    assert xlsx == f"brede-welvaart_werkloosheid_regios-corop-nederland_tien-regios_{first}-{last}.xlsx"
+
+
+def test_file_names_say_what_is_in_them(store_env: Path, con: duckdb.DuckDBPyConnection,
+                                        file_names: dict[str, str]) -> None:
+    at = run_page("data_export", {"indicatoren": "werkloosheid,levensverwachting", "niveaus": "RG"})
+    assert not at.exception
+    first, last = _span(con, "werkloosheid", "levensverwachting")
+    names = sorted(name for label, name in file_names.items() if not label.startswith("Claims"))
+    stem = f"brede-welvaart_werkloosheid-levensverwachting_regios_{first}-{last}"
+    assert names == sorted([f"{stem}.csv", f"{stem}_excel.csv", f"{stem}.xlsx", f"{stem}_bron-en-methode.csv"])

@@ -267,3 +267,13 @@ def test_xlsx_wide_sheet_has_nl_row_when_nl_is_not_selected(store: Store) -> Non
     nl = dict(store.rows("SELECT period, round(value, 1) FROM observations WHERE indicator_id = 'werkloosheid' "
                          "AND region_code = 'NL01' AND period BETWEEN 2015 AND 2020"))
     assert rows[1][6:] == pytest.approx(tuple(nl[y] for y in range(2015, 2021)))
+
+
+def test_file_stems_say_what_is_in_the_file() -> None:
+    assert (exports.file_stem(["werkloosheid", "levensverwachting"], ["RG"], 2013, 2024)
+            == "brede-welvaart_werkloosheid-levensverwachting_regios_2013-2024")
+    assert (exports.file_stem(INDICATORS, ["NL", "CR"], 2020, 2020, "Veenkoloniën")
+            == "brede-welvaart_werkloosheid-mediaan-inkomen-en-3-meer_nederland-corop_veenkolonien_2020")
+    every = exports.file_stem(["a" * 90, "b" * 90], ["NL", "LD", "PV", "CR", "GM", "RG"], 1995, 2024, "tien-regios")
+    assert len(every) <= exports.MAX_STEM and every.endswith("_alle-niveaus_tien-regios_1995-2024"), every
+    assert all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in every)

@@ -65,22 +65,28 @@ def _period_range(params: ViewParams, periods: list[int]) -> tuple[tuple[int, in
     return chosen, key
 
 
+def ten_regions() -> list[str]:
+    """The ids of the ten regions (SER Noord-Nederland, voetnoot 5), in the order of regions.yaml."""
+    return [rid for rid, region in data.region_defs().items() if "tien" in region.groups]
+
+
 def selection_export(indicator_ids: list[str], levels: list[str], first: int, last: int, region_id: str | None,
-                     permalink: str = "") -> exports.Export:
-    """The export of a selection (with a region: its gemeenten, COROP areas and provinces, NL, and the region)."""
+                     permalink: str = "", only_ten: bool = False) -> exports.Export:
+    """The export of a selection (with a region, or ``only_ten``: the gemeenten, COROP areas and provinces of that
+    region or of the ten regions, NL, and the region(s) themselves)."""
     codes = None
-    region_ids = None
-    if region_id:
-        region = data.region_defs()[region_id]
-        members = data.region_members(region_id, region.default_delineation)
+    region_ids = [region_id] if region_id else ten_regions() if only_ten else None
+    if region_ids:
         regions = data.regions_table()
-        corops = regions[regions["region_code"].isin(members)]["corop_code"].dropna().unique().tolist()
-        provs = regions[regions["region_code"].isin(members)]["province_code"].dropna().unique().tolist()
-        codes = [*members, *corops, *provs, "NL01"]
-        region_ids = [region_id]
+        members = [m for rid in region_ids for m in data.region_members(rid, data.region_defs()[rid].default_delineation)]
+        inside = regions[regions["region_code"].isin(members)]
+        corops = inside["corop_code"].dropna().unique().tolist()
+        provs = inside["province_code"].dropna().unique().tolist()
+        codes = list(dict.fromkeys([*members, *corops, *provs, "NL01"]))
     names = data.region_defs()
+    scope = f"; alleen {names[region_id].name}" if region_id else "; alleen de tien regio's" if only_ten else ""
     selection = (f"indicatoren: {', '.join(indicator_ids)}; niveaus: {', '.join(LEVELS[lv] for lv in levels)}; "
-                 f"periode {first}-{last}" + (f"; alleen {names[region_id].name}" if region_id else ""))
+                 f"periode {first}-{last}" + scope)
     return exports.observations_export(indicator_ids, levels, first, last, codes=codes, region_ids=region_ids,
                                        info=data.build_info(), permalink=permalink, selection=selection)
 
@@ -125,6 +131,7 @@ def render() -> None:
     ids = params.choices("indicatoren", options, DEFAULT_INDICATORS, "indicatoren")
     levels = params.choices("niveaus", list(LEVELS), ["NL", "CR"], "niveaus")
     region_id = params.choice("regio", ["", *region_ids], "", "regio") or None
+    only_ten = params.flag("tien")
     ids = st.multiselect("Indicatoren", options, default=ids, format_func=common.indicator_label, key="dl_ind",
                          placeholder="Kies indicatoren")
     c1, c2, c3 = st.columns([2, 2, 3])
@@ -134,6 +141,9 @@ def render() -> None:
         region_id = st.selectbox("Alleen regio (optioneel)", [None, *region_ids], index=([None, *region_ids].index(region_id)),
                                  format_func=lambda r: "— heel Nederland —" if r is None else data.region_defs()[r].name,
                                  key="dl_region", placeholder="Kies een regio")
+        only_ten = st.checkbox("Alleen de tien regio's", value=only_ten, key="dl_ten", disabled=region_id is not None,
+                               help="Alleen de tien regio's uit het SER-advies, hun gemeenten, COROP-gebieden en "
+                                    "provincies, en Nederland.") and region_id is None
     all_periods = sorted({p for i in ids for p in data.periods(i)}) or [2022]
     (first, last), period_key = _period_range(params, all_periods)
     with c3:
@@ -143,12 +153,15 @@ def render() -> None:
     query: dict[str, str | int] = {"indicatoren": ",".join(ids), "niveaus": ",".join(levels), "van": first, "tot": last}
     if region_id:
         query["regio"] = region_id
-    set_params(**{**query, "regio": region_id})  # regio=None removes the key; **query may already hold it
+    if only_ten:
+        query["tien"] = 1
+    set_params(**{**query, "regio": region_id, "tien": 1 if only_ten else None})  # None removes the key
     if not ids or not levels:
         st.info("Kies ten minste één indicator en één niveau.")
         return
     permalink = _absolute("/data?" + urlencode(query))
-    export = selection_export(ids, levels, first, last, region_id, permalink)
+    export = selection_export(ids, levels, first, last, region_id, permalink, only_ten)
+    stem = exports.file_stem(ids, levels, first, last, region_id or ("tien-regios" if only_ten else ""))
     store = data.get_store()
     n_rows = exports.count_rows(store, export)
     st.markdown(f"**{n_rows:,} rijen**".replace(",", ".") + f" · permalink: [`{permalink}`]({permalink})")
@@ -162,24 +175,24 @@ def render() -> None:
     with d1:
         st.download_button("CSV (standaard: UTF-8, komma)",
                            file_maker(store, lambda src, fh: exports.write_csv(src, export, fh, "standard"), n_rows),
-                           file_name="brede_welvaart.csv", mime="text/csv", icon=":material/download:", key="dl_std",
+                           file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:", key="dl_std",
                            on_click="ignore")
     with d2:
         st.download_button("CSV voor Excel NL (puntkomma, decimale komma)",
                            file_maker(store, lambda src, fh: exports.write_csv(src, export, fh, "excel"), n_rows),
-                           file_name="brede_welvaart_excel.csv", mime="text/csv", icon=":material/download:",
+                           file_name=f"{stem}_excel.csv", mime="text/csv", icon=":material/download:",
                            key="dl_xl", on_click="ignore")
     with d3:
         too_big = n_rows > XLSX_MAX_ROWS
-        st.download_button("Excel-werkmap (.xlsx, met blad Bron en methode)",
+        st.download_button("Excel-werkmap (.xlsx: gegevens, per jaar, bron en methode)",
                            file_maker(store, lambda src, fh: exports.write_xlsx(src, export, fh), n_rows),
-                           file_name="brede_welvaart.xlsx", icon=":material/table_view:", key="dl_xlsx",
+                           file_name=f"{stem}.xlsx", icon=":material/table_view:", key="dl_xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", disabled=too_big)
     with d4:
         st.download_button("Bron en methode (CSV)",
                            file_maker(store, lambda src, fh: exports.write_metadata_csv(export, fh, "standard", n_rows)),
-                           file_name="brede_welvaart_bron_en_methode.csv", mime="text/csv",
+                           file_name=f"{stem}_bron-en-methode.csv", mime="text/csv",
                            icon=":material/description:", key="dl_meta", on_click="ignore")
     if too_big:
         st.caption(f"De Excel-werkmap is er tot {XLSX_MAX_ROWS:,} rijen".replace(",", ".")
