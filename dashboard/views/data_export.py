@@ -132,11 +132,13 @@ def render() -> None:
     levels = params.choices("niveaus", list(LEVELS), ["NL", "CR"], "niveaus")
     region_id = params.choice("regio", ["", *region_ids], "", "regio") or None
     only_ten = params.flag("tien")
+    # select_all=False: Enter takes the highlighted match, not "Alle 3 treffers selecteren" (issue 22.14)
     ids = st.multiselect("Indicatoren", options, default=ids, format_func=common.indicator_label, key="dl_ind",
-                         placeholder="Kies indicatoren")
+                         placeholder="Kies indicatoren", select_all=False)
     c1, c2, c3 = st.columns([2, 2, 3])
     with c1:
-        levels = st.multiselect("Niveaus", list(LEVELS), default=levels, format_func=LEVELS.get, key="dl_lv", placeholder="Kies niveaus")
+        levels = st.multiselect("Niveaus", list(LEVELS), default=levels, format_func=LEVELS.get, key="dl_lv", placeholder="Kies niveaus",
+                                select_all=False)
     with c2:
         region_id = st.selectbox("Alleen regio (optioneel)", [None, *region_ids], index=([None, *region_ids].index(region_id)),
                                  format_func=lambda r: "— heel Nederland —" if r is None else data.region_defs()[r].name,
