@@ -104,3 +104,13 @@ def test_file_names_say_what_is_in_them(store_env: Path, con: duckdb.DuckDBPyCon
     names = sorted(name for label, name in file_names.items() if not label.startswith("Claims"))
     stem = f"brede-welvaart_werkloosheid-levensverwachting_regios_{first}-{last}"
     assert names == sorted([f"{stem}.csv", f"{stem}_excel.csv", f"{stem}.xlsx", f"{stem}_bron-en-methode.csv"])
+
+
+def test_unknown_indicator_in_a_data_link_is_not_echoed(store_env: Path) -> None:
+    """22.6 on the data page: an unknown id in the link is counted, not shown (it reads as an internal code)."""
+    at = run_page("data_export", {"indicatoren": "werkloosheid,bestaat_niet_xyz,ook_niet"})
+    assert not at.exception
+    messages = " ".join(i.value for i in at.info)
+    assert "Onbekende indicatoren in de link genegeerd (2)." in messages, messages
+    assert "bestaat_niet_xyz" not in messages and "ook_niet" not in messages
+    assert at.multiselect(key="dl_ind").value == ["werkloosheid"]

@@ -128,7 +128,7 @@ def render() -> None:
     st.caption("Kies indicatoren, niveaus, een periode en eventueel een regio; bekijk het voorbeeld en download.")
     options = common.indicator_options()
     region_ids = [rid for rid in data.region_defs() if rid != "nederland"]
-    ids = params.choices("indicatoren", options, DEFAULT_INDICATORS, "indicatoren")
+    ids = params.choices("indicatoren", options, DEFAULT_INDICATORS, "indicatoren", name=common.indicator_name)
     levels = params.choices("niveaus", list(LEVELS), ["NL", "CR"], "niveaus")
     region_id = params.choice("regio", ["", *region_ids], "", "regio") or None
     only_ten = params.flag("tien")
