@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import common, data, document, downloads  # noqa: E402
+from dashboard import common, data, deep_paths, document, downloads  # noqa: E402
 from dashboard.safety import inert_text  # noqa: E402
 from dashboard.views import claims, gebied, nederland, over, regio, vergelijk  # noqa: E402
 from dashboard.views import data_export as data_page  # noqa: E402
@@ -139,6 +139,7 @@ def main() -> None:
         gebied.register_pages([*overview, *tien, *voorbeeld, *context])
         pages.update({"Tien regio's": tien, "Voorbeeldregio's": voorbeeld, "Context": context})
     known = {p.url_path: p for group in pages.values() for p in group if p is not home}
+    deep_paths.remember_pages(p for p in known if p != gebied.URL_PATH)
     wanted = requested_page()
     if wanted and wanted not in known:  # also /nederland: the home page answers only at /
         pages["Overzicht"] = [*overview, _not_found_page(wanted, home, {HOME: home, **known})]
@@ -155,6 +156,7 @@ def main() -> None:
         common.store_notice(str(err))
 
 
+deep_paths.install()  # /zuid-limburg/extra: the Dutch not-found page, not a blank one
 downloads.install()  # Dutch answers and separate lanes for the downloads made when clicked
 with data.run_scope():
     main()

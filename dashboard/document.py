@@ -49,6 +49,21 @@ UI_STRINGS: dict[str, str] = {
     "Connecting": "Verbinden",
     "Connection error": "Verbindingsfout",
     "Please wait...": "Even geduld…",
+    # the connection-lost dialog and the status widget (Streamlit's frontend, 1.67)
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "De server van het dashboard reageert niet. Is uw computer met het internet verbonden?",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+        "Draait het dashboard nog? Is het gestopt, start het dan opnieuw in de terminal:",
+    "streamlit run yourscript.py": "python -m dashboard",
+    "Connecting to Streamlit server": "Verbinden met de server",
+    "Connecting to static app": "Verbinden met de app",
+    "Unable to connect to Streamlit server": "Geen verbinding met de server",
+    "Error": "Fout",
+    "Connection lost. Please wait for the app to reconnect, then try again.":
+        "De verbinding is verbroken. Wacht tot de app weer verbonden is en probeer het dan opnieuw.",
+    "Download failed": "Downloaden mislukt",
+    "Download plot": "Grafiek downloaden",
+    "Download plot as a PNG": "Grafiek downloaden als PNG",
     "Copy to clipboard": "Naar het klembord kopiëren",
     "Copied": "Gekopieerd",
     "Copied!": "Gekopieerd",
@@ -130,6 +145,7 @@ UI_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(.+) — end$", "$1 — eind"),
     (r"^Select (\d+) matches$", "Alle $1 treffers selecteren"),
     (r"^View (\d+) more$", "Nog $1 tonen"),
+    (r"^Download as (\w+)$", "Downloaden als $1"),
     # React Aria's screen-reader announcements in the select boxes
     (r"^1 option available\.$", "1 keuzemogelijkheid beschikbaar."),
     (r"^(\d+) options available\.$", "$1 keuzemogelijkheden beschikbaar."),
@@ -137,6 +153,24 @@ UI_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^You can only select up to 1 option\. Remove an option first\.$", "U kunt maar één optie kiezen. Verwijder eerst de gekozen optie."),
     (r"^You can only select up to (\d+) options\. Remove an option first\.$",
      "U kunt hoogstens $1 opties kiezen. Verwijder eerst een optie."),
+)
+
+# Inside Vega-Lite charts (SVG, skipped by the general pass): the ARIA labels and role descriptions Vega writes.
+CHART_SCOPE = ".vega-embed"
+CHART_STRINGS: dict[str, str] = {
+    "axis": "as", "legend": "legenda", "title": "titel", "subtitle": "ondertitel", "line mark": "lijn",
+    "rect mark": "rechthoek", "symbol mark": "punt", "area mark": "vlak", "text mark": "tekst", "rule mark": "lijnstuk",
+    "group mark": "groep", "group mark container": "groep", "arc mark": "boog", "image mark": "afbeelding", "trail mark": "spoor",
+}
+CHART_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^Title text '(.*)'$", "Titel ‘$1’"),
+    (r"^Subtitle text '(.*)'$", "Ondertitel ‘$1’"),
+    (r"^([XY])-axis titled '(.*)' for a \w+ scale with values from (.+) to (.+)$", "$1-as ‘$2’ met waarden van $3 tot $4"),
+    (r"^([XY])-axis titled '(.*)' for a \w+ scale with (\d+) values?: (.+)$", "$1-as ‘$2’ met $3 waarden: $4"),
+    (r"^([XY])-axis for a \w+ scale with values from (.+) to (.+)$", "$1-as met waarden van $2 tot $3"),
+    (r"^([XY])-axis for a \w+ scale with (\d+) values?: (.+)$", "$1-as met $2 waarden: $3"),
+    (r"^\w* ?[Ll]egend titled '(.*)' for .+ with values from (.+) to (.+)$", "Legenda ‘$1’ met waarden van $2 tot $3"),
+    (r"^\w* ?[Ll]egend titled '(.*)' for .+ with (\d+) values?: (.+)$", "Legenda ‘$1’ met $2 waarden: $3"),
 )
 
 JS = r"""
@@ -187,6 +221,21 @@ function translateTree(root, tr) {
   }
 }
 
+function translateCharts(charts, trc) {
+  // Vega (re)draws its SVG: translate the ARIA labels of every chart that changed, once per batch.
+  charts.forEach((chart) => {
+    translateElement(chart, trc);
+    chart.querySelectorAll('[aria-label], [aria-roledescription], [title]').forEach((el) => translateElement(el, trc));
+  });
+}
+
+function chartsOf(node, scope) {
+  const el = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  if (!el) return [];
+  const own = el.closest(scope);
+  return own ? [own] : Array.from(el.querySelectorAll(scope));
+}
+
 function markNavigation(d) {
   const nav = document.querySelector('.st-key-' + d.nav_key);
   if (!nav) return;
@@ -222,18 +271,26 @@ export default function (component) {
   if (w.__bwNl && w.__bwNl.key === d.key) { markNavigation(d); return; }
   if (w.__bwNl) w.__bwNl.observer.disconnect();
   const tr = translator(d);
+  const trc = translator({strings: {...d.strings, ...d.chart_strings}, prefixes: d.prefixes,
+                          patterns: [...d.chart_patterns, ...d.patterns]});
   let busy = false;
   const observer = new MutationObserver((records) => {
     if (busy) return;
     busy = true;
     try {
+      const charts = new Set();
       for (const r of records) {
         if (r.type === 'attributes') {
           if (r.target === root) { if (root.lang !== d.lang) root.lang = d.lang; }
           else if (!r.target.closest(SKIP)) translateElement(r.target, tr);
+          else if (r.target.closest(d.chart_scope)) charts.add(r.target.closest(d.chart_scope));
         } else if (r.type === 'characterData') translateTree(r.target, tr);
-        else r.addedNodes.forEach((n) => translateTree(n, tr));
+        else {
+          r.addedNodes.forEach((n) => { translateTree(n, tr); chartsOf(n, d.chart_scope).forEach((c) => charts.add(c)); });
+          if (r.target.closest && r.target.closest(d.chart_scope)) charts.add(r.target.closest(d.chart_scope));
+        }
       }
+      translateCharts(charts, trc);
       markNavigation(d);
     } finally { busy = false; }
   });
@@ -241,6 +298,7 @@ export default function (component) {
                           attributeFilter: ['lang', ...ATTRS]});
   w.__bwNl = {key: d.key, observer};
   translateTree(document.body, tr);
+  translateCharts(new Set(document.querySelectorAll(d.chart_scope)), trc);
   markNavigation(d);
 }
 """
@@ -293,7 +351,9 @@ def ui_strings(home: str = "") -> dict[str, Any]:
     """The data the component gets: language, navigation label and home page path, the English → Dutch strings."""
     data: dict[str, Any] = {"lang": "nl", "locale": LOCALE, "nav_key": NAV_KEY, "nav_label": NAV_LABEL, "home": home,
                             "strings": dict(UI_STRINGS),
-                            "prefixes": list(UI_PREFIXES), "patterns": [list(p) for p in UI_PATTERNS]}
+                            "prefixes": list(UI_PREFIXES), "patterns": [list(p) for p in UI_PATTERNS],
+                            "chart_scope": CHART_SCOPE, "chart_strings": dict(CHART_STRINGS),
+                            "chart_patterns": [list(p) for p in CHART_PATTERNS]}
     data["key"] = hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
     return data
 

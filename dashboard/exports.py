@@ -61,6 +61,8 @@ class Export:
     metadata: tuple[tuple[str, str], ...]
     split_column: str | None = None
     split_values: tuple[Any, ...] = ()
+    decimals: tuple[tuple[str, str], ...] = ()  # number column → SQL (on ``sql``'s columns): its decimals in the xlsx
+    wide: Wide | None = None  # the workbook's second layout (areas × years), when the export has one
 
     @property
     def header(self) -> list[str]:
@@ -70,7 +72,25 @@ class Export:
     @property
     def select(self) -> str:
         """Exactly the output columns of ``sql`` (which may carry extra columns for sorting)."""
-        return f"SELECT {', '.join(self.header)} FROM ({self.sql})"
+        return self.select_with()
+
+    def select_with(self, extra: Sequence[str] = ()) -> str:
+        """The output columns, then the SQL expressions ``extra`` (on ``sql``'s columns)."""
+        return f"SELECT {', '.join([*self.header, *extra])} FROM ({self.sql})"
+
+
+@dataclass(frozen=True)
+class Wide:
+    """A wide layout of an observations query: one row per ``keys`` (an indicator and an area), one column per period.
+
+    ``sql`` has the columns ``keys``, ``periode``, ``waarde`` and ``_dec`` (the value's decimals) and is read sorted on
+    ``order_by``, so the rows of one key follow each other (bounded memory).
+    """
+
+    sql: str
+    params: tuple[Any, ...]
+    keys: tuple[str, ...]
+    order_by: str
 
 
 # --------------------------------------------------------------------------------------------------
@@ -86,12 +106,15 @@ def preview(store: Store, export: Export, limit: int = PREVIEW_ROWS) -> pd.DataF
     return store.df(f"{export.select} ORDER BY {export.order_by} LIMIT {int(limit)}", export.params)
 
 
-def iter_rows(store: Store, export: Export, size: int = BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
-    """All rows in file order, in batches of at most ``size`` (one cursor per part)."""
+def iter_rows(store: Store, export: Export, size: int = BATCH_ROWS,
+              extra: Sequence[str] = ()) -> Iterator[list[tuple[Any, ...]]]:
+    """All rows in file order, in batches of at most ``size`` (one cursor per part); each row ends with the values of
+    the SQL expressions ``extra``."""
+    select = export.select_with(extra)
     if not export.split_column:
-        yield from store.batches(f"{export.select} ORDER BY {export.order_by}", export.params, size)
+        yield from store.batches(f"{select} ORDER BY {export.order_by}", export.params, size)
         return
-    sql = f"{export.select} WHERE {export.split_column} = ? ORDER BY {export.order_by}"
+    sql = f"{select} WHERE {export.split_column} = ? ORDER BY {export.order_by}"
     for value in export.split_values:
         yield from store.batches(sql, (*export.params, value), size)
 
@@ -169,8 +192,65 @@ def write_metadata_csv(export: Export, out: IO[bytes], flavour: str = "standard"
         text.detach()
 
 
+WIDE_SHEET = "Per jaar"
+WIDE_KEYS = ("indicator", "indicatornaam", "eenheid", "niveau", "gebiedscode", "gebied")
+WIDTH_MIN, WIDTH_MAX = 8, 60  # column widths in the workbook (characters)
+NUMBER_WIDTH = 12  # a number column is at least this wide (113.915,0 fits)
+
+
+def number_format(decimals: int | None, kind: str = "number") -> str:
+    """Excel's number format for ``decimals`` decimals (thousands grouped); a year or count: plain digits."""
+    if kind == "integer":
+        return "0"
+    if decimals is None:
+        return "General"
+    return "#,##0" + ("." + "0" * int(decimals) if decimals > 0 else "")
+
+
+def _formatted(sheet: Any, styles: dict[str, Any]) -> Callable[[Any, str], Any]:
+    """A maker of write-only cells with a number format; each format's style is built once (``styles``) and copied."""
+    from copy import copy
+
+    from openpyxl.cell import WriteOnlyCell
+
+    def make(value: Any, fmt: str) -> Any:
+        cell = WriteOnlyCell(sheet, value=value)
+        style = styles.get(fmt)
+        if style is None:
+            cell.number_format = fmt
+            styles[fmt] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+    return make
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _widths(store: Store, export: Export) -> list[float]:
+    """Column widths that fit the header and the longest text (one SQL aggregate, not the rows in Python)."""
+    texts = [c for c in export.columns if c.kind == "text"]
+    longest: dict[str, int] = {}
+    if texts:
+        sql = "SELECT " + ", ".join(f"max(length(CAST({c.name} AS VARCHAR)))" for c in texts) + f" FROM ({export.sql})"
+        row = store.rows(sql, export.params)[0]
+        longest = {c.name: int(v or 0) for c, v in zip(texts, row, strict=True)}
+    out = []
+    for c in export.columns:
+        content = longest.get(c.name, 0) if c.kind == "text" else (6 if c.kind == "integer" else NUMBER_WIDTH)
+        out.append(float(min(WIDTH_MAX, max(WIDTH_MIN, len(c.name) + 3, content + 2))))  # +3: the filter's arrow
+    return out
+
+
 def write_xlsx(store: Store, export: Export, out: IO[bytes]) -> int:
-    """An .xlsx workbook: sheet *Gegevens* (header on row 1, streamed rows) and sheet *Bron en methode*.
+    """An .xlsx workbook as Excel users expect it: sheet *Gegevens* (header on row 1 frozen, an autofilter, fitted
+    column widths, every number with the decimals of its indicator), with a wide layout the sheet *Per jaar* (areas ×
+    years per indicator, Nederland first), and the sheet *Bron en methode*.
 
     openpyxl's write-only mode keeps only the current row in memory. Text is neutralised as in the CSV
     (a string starting with ``=`` would otherwise be stored as a formula) and stripped of characters XML cannot hold.
@@ -184,22 +264,120 @@ def write_xlsx(store: Store, export: Export, out: IO[bytes]) -> int:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(DATA_SHEET)
     sheet.freeze_panes = "A2"
+    for index, width in enumerate(_widths(store, export), start=1):
+        sheet.column_dimensions[_column_letter(index)].width = width
     sheet.append([clean(neutralise_csv_cell(h)) for h in export.header])
     texts = [None if c.kind in ("number", "integer") else _cell_functions([c], ".")[0] for c in export.columns]
+    decimals = dict(export.decimals)
+    extra = [decimals[c.name] for c in export.columns if c.name in decimals]
+    slot = {c.name: len(export.columns) + k for k, c in enumerate(c for c in export.columns if c.name in decimals)}
+    fixed = [number_format(None, c.kind) if c.kind in ("number", "integer") and c.name not in decimals else None
+             for c in export.columns]
+    formats: dict[Any, str] = {}
+    styles: dict[str, Any] = {}
+    cell = _formatted(sheet, styles)
+
+    def number(column: int, value: Any, row: tuple[Any, ...]) -> Any:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        name = export.columns[column].name
+        fmt = fixed[column] if name not in slot else formats.setdefault(row[slot[name]], number_format(row[slot[name]]))
+        return value if fmt == "General" else cell(value, fmt)
+
     n = 0
-    for batch in iter_rows(store, export):
+    for batch in iter_rows(store, export, extra=extra):
         for row in batch:
-            sheet.append([
-                (None if v is None or (isinstance(v, float) and math.isnan(v)) else v) if f is None else clean(f(v))
-                for f, v in zip(texts, row, strict=True)
-            ])
+            sheet.append([number(k, v, row) if f is None else clean(f(v))
+                          for k, (f, v) in enumerate(zip(texts, row[:len(texts)], strict=True))])
         n += len(batch)
+    sheet.auto_filter.ref = f"A1:{_column_letter(len(export.columns))}{n + 1}"
+    if export.wide is not None:
+        _write_wide(store, export.wide, book.create_sheet(WIDE_SHEET), clean, styles)
     meta = book.create_sheet(META_SHEET)
+    meta.column_dimensions["A"].width = 28
+    meta.column_dimensions["B"].width = 100
     meta.append(list(META_COLUMNS))
     for key, value in metadata_rows(export, n):
         meta.append([clean(neutralise_csv_cell(key)), clean(neutralise_csv_cell(value))])
     book.save(out)
     return n
+
+
+def _write_wide(store: Store, wide: Wide, sheet: Any, clean: Callable[[Any], Any], styles: dict[str, Any]) -> int:
+    """The wide layout into ``sheet``: header (the keys, then one column per period), one row per key; returns rows."""
+    make = _formatted(sheet, styles)
+    periods = [int(r[0]) for r in store.rows(f"SELECT DISTINCT periode FROM ({wide.sql}) ORDER BY 1", wide.params)]
+    column = {p: k for k, p in enumerate(periods)}
+    n_keys = len(wide.keys)
+    sheet.freeze_panes = f"{_column_letter(n_keys + 1)}2"
+    text = _cell_functions([Column(k, "text", "") for k in wide.keys], ".")
+    for index, width in enumerate([22, 36, 14, 14, 14, 34], start=1):
+        if index <= n_keys:
+            sheet.column_dimensions[_column_letter(index)].width = width
+    for index in range(n_keys + 1, n_keys + len(periods) + 1):
+        sheet.column_dimensions[_column_letter(index)].width = NUMBER_WIDTH
+    sheet.append([*wide.keys, *(str(p) for p in periods)])
+    formats: dict[Any, str] = {}
+    sql = f"SELECT {', '.join(wide.keys)}, periode, waarde, _dec FROM ({wide.sql}) ORDER BY {wide.order_by}"
+    current: tuple[Any, ...] | None = None
+    cells: list[Any] = []
+    n = 0
+
+    def flush() -> None:
+        nonlocal n
+        if current is not None:
+            sheet.append([clean(f(v)) for f, v in zip(text, current, strict=True)] + cells)
+            n += 1
+
+    for batch in store.batches(sql, wide.params, BATCH_ROWS):
+        for row in batch:
+            key, period, value, decimals = row[:n_keys], row[n_keys], row[n_keys + 1], row[n_keys + 2]
+            if key != current:
+                flush()
+                current, cells = key, [None] * len(periods)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                continue
+            cells[column[int(period)]] = make(value, formats.setdefault(decimals, number_format(decimals)))
+    flush()
+    sheet.auto_filter.ref = f"A1:{_column_letter(n_keys + len(periods))}{n + 1}"
+    return n
+
+
+FILE_PREFIX = "brede-welvaart"
+LEVEL_SLUGS = {"NL": "nederland", "LD": "landsdelen", "PV": "provincies", "CR": "corop", "GM": "gemeenten",
+               REGION_LEVEL: "regios"}
+MAX_NAMED_INDICATORS = 3  # more: the first two and "en-N-meer"
+MAX_STEM = 120
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by '-' ('Veenkoloniën' → 'veenkolonien', 'tevredenheid_leven' →
+    'tevredenheid-leven')."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def file_stem(indicator_ids: Sequence[str], levels: Sequence[str], first: int, last: int, scope: str = "") -> str:
+    """A file name (without extension) that says what is in the file:
+    ``brede-welvaart_werkloosheid-levensverwachting_regios_2013-2024``; more than three indicators read as the first
+    two and 'en-N-meer', every level in the selection's order, then ``scope`` (a region, 'tien-regios') and the
+    period."""
+    names = [slug(i) for i in indicator_ids if slug(i)]
+    if len(names) > MAX_NAMED_INDICATORS:
+        names = [*names[:2], f"en-{len(names) - 2}-meer"]
+    level_part = ("alle-niveaus" if set(levels) >= set(LEVEL_SLUGS)
+                  else "-".join(LEVEL_SLUGS[lv] for lv in dict.fromkeys(levels) if lv in LEVEL_SLUGS))
+    period = f"{first}" if first == last else f"{first}-{last}"
+    parts = [FILE_PREFIX, "-".join(names) or "geen-indicatoren", level_part, slug(scope), period]
+    stem = "_".join(p for p in parts if p)
+    if len(stem) > MAX_STEM:  # very long indicator ids: shorten the indicator part, keep the rest whole
+        keep = len(stem) - len(parts[1]) + 1
+        parts[1] = parts[1][:max(10, MAX_STEM - keep)].rstrip("-")
+        stem = "_".join(p for p in parts if p)
+    return stem
 
 
 # --------------------------------------------------------------------------------------------------
@@ -253,26 +431,19 @@ def _precision_join(alias: str, indicator_ids: Sequence[str] | None) -> tuple[st
     return sql, list(indicator_ids or [])
 
 
+def _decimals_sql(method: str) -> str:
+    """SQL: the decimals of a value (``p.d`` for a CBS figure, one more when derived), as ``_rounded`` rounds it."""
+    return f"CASE WHEN {method} = 'cbs' THEN coalesce(p.d, 1) ELSE coalesce(p.d, 1) + 1 END"
+
+
 def _rounded(value: str, method: str) -> str:
     """SQL: ``value`` rounded to the published decimals (``p.d``), one more for a derived value."""
-    return f"round({value}, CASE WHEN {method} = 'cbs' THEN coalesce(p.d, 1) ELSE coalesce(p.d, 1) + 1 END)"
+    return f"round({value}, {_decimals_sql(method)})"
 
 
-def observations_export(
-    indicator_ids: Sequence[str],
-    levels: Sequence[str],
-    first_period: int,
-    last_period: int,
-    *,
-    codes: Sequence[str] | None = None,
-    region_ids: Sequence[str] | None = None,
-    info: dict[str, str] | None = None,
-    permalink: str = "",
-    selection: str = "",
-) -> Export:
-    """The data page's export: CBS areas of ``levels`` (optionally only ``codes``) and, with level ``RG``, the
-    regions (``region_ids``, default all but Nederland) in their default delineation from ``region_observations``."""
-    info = info or {}
+def _observations_sql(indicator_ids: Sequence[str], levels: Sequence[str], first_period: int, last_period: int,
+                      codes: Sequence[str] | None, region_ids: Sequence[str] | None) -> tuple[str, list[Any]]:
+    """The query of :func:`observations_export` (its columns, ``_level_order`` and ``_dec``) and its parameters."""
     parts: list[str] = []
     params: list[Any] = []
     level_case = "CASE o.region_level " + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in LEVEL_NAMES.items()) + " END"
@@ -285,7 +456,7 @@ def observations_export(
                    o.region_code AS gebiedscode, r.name AS gebied, {level_case} AS niveau,
                    CAST(NULL AS VARCHAR) AS afbakening, o.period AS periode, {_rounded("o.value", "o.method")} AS waarde,
                    i.unit AS eenheid, o.source_table AS brontabel, s.title AS brontitel,
-                   coalesce(m.methode, o.method) AS methode, round(o.coverage, 3) AS dekking,
+                   coalesce(m.methode, o.method) AS methode, round(o.coverage, 3) AS dekking, {_decimals_sql("o.method")} AS _dec,
                    list_position(['NL', 'LD', 'PV', 'CR', 'GM'], o.region_level) AS _level_order
             FROM observations o
             JOIN indicators i USING (indicator_id)
@@ -312,7 +483,8 @@ def observations_export(
                    {delin_case} ELSE ro.delineation END AS afbakening,
                    ro.period AS periode, {_rounded("ro.value", "ro.method")} AS waarde, i.unit AS eenheid,
                    ro.source_table AS brontabel, s.title AS brontitel, coalesce(m.methode, ro.method) AS methode,
-                   round(ro.coverage, 3) AS dekking, 6 AS _level_order
+                   round(ro.coverage, 3) AS dekking, {_decimals_sql("ro.method")} AS _dec,
+                   6 AS _level_order
             FROM region_observations ro
             JOIN region_defs d ON d.region_id = ro.region_id AND d.default_delineation = ro.delineation
             LEFT JOIN region_delineations rd ON rd.region_id = ro.region_id AND rd.delineation = ro.delineation
@@ -329,7 +501,29 @@ def observations_export(
         parts.append(sql)
     body = " UNION ALL ".join(parts) if parts else "SELECT " + ", ".join(
         f"CAST(NULL AS {'DOUBLE' if c.kind == 'number' else 'INTEGER' if c.kind == 'integer' else 'VARCHAR'}) AS {c.name}"
-        for c in OBSERVATION_COLUMNS) + ", 0 AS _level_order WHERE false"
+        for c in OBSERVATION_COLUMNS) + ", 0 AS _level_order, 0 AS _dec WHERE false"
+    return body, params
+
+
+def observations_export(
+    indicator_ids: Sequence[str],
+    levels: Sequence[str],
+    first_period: int,
+    last_period: int,
+    *,
+    codes: Sequence[str] | None = None,
+    region_ids: Sequence[str] | None = None,
+    info: dict[str, str] | None = None,
+    permalink: str = "",
+    selection: str = "",
+) -> Export:
+    """The data page's export: CBS areas of ``levels`` (optionally only ``codes``) and, with level ``RG``, the
+    regions (``region_ids``, default all but Nederland) in their default delineation from ``region_observations``."""
+    info = info or {}
+    body, params = _observations_sql(indicator_ids, levels, first_period, last_period, codes, region_ids)
+    wide_levels = list(dict.fromkeys(["NL", *levels]))  # the wide layout always has the Nederland row
+    wide_sql, wide_params = _observations_sql(indicator_ids, wide_levels, first_period, last_period,
+                                              [*codes, "NL01"] if codes else None, region_ids)
     metadata = (
         ("titel", "Brede Welvaart Regiodashboard: export van cijfers"),
         ("bron", SOURCE),
@@ -341,6 +535,9 @@ def observations_export(
         ("methode", "CBS-cijfer: door CBS gepubliceerd. Afgeleid: door dit dashboard berekend uit gemeentecijfers "
                     "(of COROP-cijfers) van CBS; de kolom methode zegt hoe, de kolom dekking voor welk deel."),
         ("afronding", PRECISION_NOTE + "; dekking op drie decimalen"),
+        ("werkmap", f"blad {DATA_SHEET}: één rij per gebied, jaar en indicator (met filter); blad {WIDE_SHEET}: per "
+                    "indicator één rij per gebied en één kolom per jaar, Nederland als eerste rij, klaar voor een "
+                    "grafiek; in beide bladen staat elk getal met de decimalen van zijn indicator"),
         ("regio's", "niveau Regio: de tien regio's (SER Noord-Nederland, voetnoot 5), de voorbeeldregio's en "
                     "Noord-Nederland, elk in hun standaardafbakening (kolom afbakening). Waar die afbakening precies "
                     "één CBS-gebied is, is de waarde het CBS-cijfer; anders is ze afgeleid."),
@@ -354,6 +551,9 @@ def observations_export(
         metadata=metadata,
         split_column="indicator",
         split_values=tuple(sorted(set(indicator_ids))),
+        decimals=(("waarde", "_dec"), ("dekking", "3")),
+        wide=Wide(sql=wide_sql, params=tuple(wide_params), keys=WIDE_KEYS,
+                  order_by="indicator, _level_order, gebiedscode, regio, gebied, periode"),
     )
 
 

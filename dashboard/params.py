@@ -70,15 +70,27 @@ class ViewParams:
             self.messages.append(f"{adjective('Onbekende', label)} {label} ‘{_shown(value)}’ in de link; {shown_default}.")
         return default
 
-    def choices(self, key: str, allowed: Sequence[str], default: Sequence[str], label: str) -> list[str]:
-        """Comma-separated list of allowed values; unknown entries are dropped with a message."""
+    def choices(self, key: str, allowed: Sequence[str], default: Sequence[str], label: str,
+                name: Callable[[str], str | None] | None = None) -> list[str]:
+        """Comma-separated list of allowed values; unknown entries are dropped with a message.
+
+        With ``name`` (the Dutch name of a value, None for an unknown one) a known value that is not allowed is named
+        and unknown ids are counted, not echoed (they read as internal codes).
+        """
         value = self.get(key)
         if not value:
             return list(default)
         items = [v for v in value.split(",") if v]
         good = list(dict.fromkeys(v for v in items if v in allowed))  # a repeated entry would duplicate widget keys
         bad = [v for v in items if v not in allowed]
-        if bad:
+        if bad and name:
+            named = list(dict.fromkeys(n for n in (name(b) for b in bad) if n))
+            unknown = len({b for b in bad if not name(b)})
+            if named:
+                self.messages.append(f"Niet beschikbaar en genegeerd: {', '.join(f'‘{_shown(n)}’' for n in named[:5])}.")
+            if unknown:
+                self.messages.append(f"{adjective('Onbekende', label)} {label} in de link genegeerd ({unknown}).")
+        elif bad:
             self.messages.append(f"{adjective('Onbekende', label)} {label} in de link genegeerd: {', '.join(_shown(b) for b in bad[:5])}.")
         return good or list(default)
 

@@ -122,7 +122,7 @@ def test_xlsx_data_and_source_sheet(store: Store, export: exports.Export) -> Non
     out = io.BytesIO()
     n = exports.write_xlsx(store, export, out)
     book = load_workbook(io.BytesIO(out.getvalue()))  # not read_only: that mode drops empty trailing cells
-    assert book.sheetnames == [exports.DATA_SHEET, exports.META_SHEET]
+    assert book.sheetnames == [exports.DATA_SHEET, exports.WIDE_SHEET, exports.META_SHEET]
     rows = list(book[exports.DATA_SHEET].iter_rows(values_only=True))
     assert list(rows[0]) == COLUMNS and len(rows) - 1 == n == exports.count_rows(store, export)
     assert {len(r) for r in rows} == {len(COLUMNS)}
@@ -174,3 +174,106 @@ def test_rows_are_streamed_in_bounded_batches(store: Store) -> None:
     sizes = [len(batch) for batch in exports.iter_rows(store, everything)]
     assert max(sizes) <= exports.BATCH_ROWS and sum(sizes) == exports.count_rows(store, everything) > 300_000
     assert len(exports.preview(store, everything)) == exports.PREVIEW_ROWS
+
+
+@pytest.fixture(scope="module")
+def workbook(store: Store, export: exports.Export) -> object:
+    out = io.BytesIO()
+    exports.write_xlsx(store, export, out)
+    return load_workbook(io.BytesIO(out.getvalue()))
+
+
+def _decimals(fmt: str) -> int:
+    return len(fmt.split(".")[1]) if "." in fmt else 0
+
+
+def test_xlsx_numbers_carry_their_indicators_decimals(store: Store, workbook: object) -> None:
+    """Issue 22.14: every value has a number format with the decimals CBS publishes (one more when derived)."""
+    rows = list(workbook[exports.DATA_SHEET].iter_rows(min_row=2))  # type: ignore[index]
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    published = published_decimals(store)
+    seen = set()
+    for row in rows:
+        value, method = row[col["waarde"]], row[col["methode"]].value
+        if value.value is None:
+            continue
+        expected = published.get(row[col["indicator"]].value, 1) + (method != METHOD_NL["cbs"])
+        assert value.number_format.startswith("#,##0") and _decimals(value.number_format) == expected, (
+            row[col["indicator"]].value, method, value.number_format)
+        seen.add(value.number_format)
+        assert row[col["periode"]].number_format == "0", "years without a thousands separator"
+        if row[col["dekking"]].value is not None:
+            assert row[col["dekking"]].number_format == "#,##0.000"
+    assert len(seen) >= 2, seen
+
+
+def test_xlsx_has_autofilter_fitted_widths_and_frozen_header(workbook: object) -> None:
+    sheet = workbook[exports.DATA_SHEET]  # type: ignore[index]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+    assert set(widths) >= set("ABCDEFGHIJKLMN")
+    for index, name in enumerate(COLUMNS):
+        letter = "ABCDEFGHIJKLMN"[index]
+        longest = max(len(str(c.value)) for (c,) in sheet.iter_rows(min_col=index + 1, max_col=index + 1)
+                      if c.value is not None)
+        assert widths[letter] >= min(exports.WIDTH_MAX, len(name) + 3), (name, widths[letter])
+        if isinstance(sheet.cell(2, index + 1).value, str):
+            assert widths[letter] >= min(exports.WIDTH_MAX, longest), (name, widths[letter], longest)
+            assert widths[letter] <= max(exports.WIDTH_MAX, len(name) + 3)
+    assert widths["E"] > widths["H"], "gebied is wider than periode"
+
+
+def test_xlsx_wide_sheet_equals_the_long_data_with_the_nl_row(store: Store, workbook: object) -> None:
+    long_rows = list(workbook[exports.DATA_SHEET].iter_rows(min_row=2, values_only=True))  # type: ignore[index]
+    col = {name: i for i, name in enumerate(COLUMNS)}
+    long = {(r[col["indicator"]], r[col["niveau"]], r[col["gebied"]], int(r[col["periode"]])): r[col["waarde"]]
+            for r in long_rows if r[col["waarde"]] is not None}
+    sheet = workbook[exports.WIDE_SHEET]  # type: ignore[index]
+    header = [c.value for c in sheet[1]]
+    keys = list(exports.WIDE_KEYS)
+    assert header[:len(keys)] == keys and header[len(keys):] == sorted(header[len(keys):])
+    years = [int(y) for y in header[len(keys):]]
+    wide: dict[tuple[str, str, str, int], float] = {}
+    formats = {}
+    for row in sheet.iter_rows(min_row=2):
+        key = dict(zip(keys, (c.value for c in row[:len(keys)]), strict=True))
+        for year, cell in zip(years, row[len(keys):], strict=False):
+            if cell.value is not None:
+                wide[(key["indicator"], key["niveau"], key["gebied"], year)] = cell.value
+                formats[(key["indicator"], key["niveau"], key["gebied"], year)] = cell.number_format
+    assert wide == long, "the wide sheet holds exactly the long sheet's values"
+    assert sheet.auto_filter.ref and sheet.freeze_panes == "G2"
+    long_cells = {(r[col["indicator"]].value, r[col["niveau"]].value, r[col["gebied"]].value, int(r[col["periode"]].value)):
+                  r[col["waarde"]].number_format
+                  for r in workbook[exports.DATA_SHEET].iter_rows(min_row=2)}  # type: ignore[index]
+    assert all(formats[k] == long_cells[k] for k in formats), "same decimals in both layouts"
+    firsts = {}
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        firsts.setdefault(row[0], row[3])
+    assert set(firsts) == set(INDICATORS) - {i for i in INDICATORS if not any(k[0] == i for k in long)}
+    assert set(firsts.values()) == {"Nederland"}, "each indicator's block starts with the Nederland row"
+
+
+def test_xlsx_wide_sheet_has_nl_row_when_nl_is_not_selected(store: Store) -> None:
+    export = exports.observations_export(["werkloosheid"], ["CR"], 2015, 2020, codes=["CR01", "CR02"])
+    out = io.BytesIO()
+    n = exports.write_xlsx(store, export, out)
+    book = load_workbook(io.BytesIO(out.getvalue()))
+    assert n == 2 * 6
+    rows = list(book[exports.WIDE_SHEET].iter_rows(values_only=True))
+    assert [r[4] for r in rows[1:]] == ["NL01", "CR01", "CR02"]
+    assert rows[0][6:] == tuple(str(y) for y in range(2015, 2021))
+    nl = dict(store.rows("SELECT period, round(value, 1) FROM observations WHERE indicator_id = 'werkloosheid' "
+                         "AND region_code = 'NL01' AND period BETWEEN 2015 AND 2020"))
+    assert rows[1][6:] == pytest.approx(tuple(nl[y] for y in range(2015, 2021)))
+
+
+def test_file_stems_say_what_is_in_the_file() -> None:
+    assert (exports.file_stem(["werkloosheid", "levensverwachting"], ["RG"], 2013, 2024)
+            == "brede-welvaart_werkloosheid-levensverwachting_regios_2013-2024")
+    assert (exports.file_stem(INDICATORS, ["NL", "CR"], 2020, 2020, "Veenkoloniën")
+            == "brede-welvaart_werkloosheid-mediaan-inkomen-en-3-meer_nederland-corop_veenkolonien_2020")
+    every = exports.file_stem(["a" * 90, "b" * 90], ["NL", "LD", "PV", "CR", "GM", "RG"], 1995, 2024, "tien-regios")
+    assert len(every) <= exports.MAX_STEM and every.endswith("_alle-niveaus_tien-regios_1995-2024"), every
+    assert all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in every)

@@ -379,3 +379,16 @@ def test_over_has_contents_with_anchors_and_no_server_paths(store_env: Path) -> 
 
     data_dir = str(data.build_info().get("data_dir") or "/nonexistent-dir")
     assert data_dir not in shown and ".py" not in shown and "geo/aggregate" not in shown
+
+
+def test_accessibility_statement_lists_what_stays_english(store_env: Path) -> None:
+    """Issue 22.8: the statement says the connection-lost dialog is Dutch now and lists what the app cannot reach."""
+    at = run_page("over")
+    assert not at.exception
+    text = page_html(at)
+    statement = text[text.index("**Bekende uitzonderingen:**"):]
+    assert "de melding bij een verbroken verbinding" in statement
+    assert "Engels blijven de meldingen van Streamlit bij een verbroken" not in statement
+    for still_english in ("You need to enable JavaScript to run this app.", "Cannot connect to Streamlit (HTTP status:",
+                          "*ending with*", "de browser zelf"):
+        assert still_english in statement, still_english

@@ -80,9 +80,18 @@ hieronder zitten in Streamlit, het raamwerk waarmee het dashboard gebouwd is.
 2. *Engelse teksten van Streamlit.* Streamlit kent geen vertalingen van zijn eigen teksten
    ([streamlit/streamlit#1353](https://github.com/streamlit/streamlit/issues/1353),
    [#10380](https://github.com/streamlit/streamlit/issues/10380)). Het dashboard vervangt de bekende Engelse
-   teksten (knoppen en hulpteksten bij tabellen en grafieken, de zijbalk, keuzelijsten en hun meldingen voor
-   schermlezers) door Nederlandse zodra ze verschijnen. Engels blijven de meldingen van Streamlit bij een verbroken
-   verbinding of een onverwachte fout.
+   teksten door Nederlandse zodra ze verschijnen: knoppen en hulpteksten bij tabellen en grafieken, de zijbalk,
+   keuzelijsten en hun meldingen voor schermlezers, de melding bij een verbroken verbinding en de verbindingsstatus,
+   en de beschrijvingen die de grafieken voor schermlezers meegeven (zoals de titel van een grafiek). Wat het
+   dashboard niet kan bereiken en dus Engels blijft:
+   - de melding *You need to enable JavaScript to run this app.* als JavaScript uitstaat, en de paginataal in het
+     korte moment voordat de pagina geladen is (zie punt 1);
+   - de melding van Streamlit als de server de verbinding weigert (*Cannot connect to Streamlit (HTTP status:
+     403)* met een uitleg over CORS-instellingen) en meldingen waarin Streamlit de foutmelding van de browser zelf
+     doorgeeft;
+   - in de beschrijvingen van grafieken voor schermlezers de zeldzame opsommingen van Vega met *ending with* of
+     *boundaries* (bij lange reeksen waarden op een as of in een legenda);
+   - de vensters en meldingen van de browser zelf (bijvoorbeeld bij het opslaan van een download).
 3. *Tabellen.* Streamlit tekent tabellen (zoals de ranglijst) op een canvas, met een onzichtbare kopie voor
    hulpsoftware. Met Tab gaat de focus eerst langs de cellen van een rij voordat hij de tabel verlaat.
 

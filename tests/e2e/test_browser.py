@@ -353,7 +353,7 @@ def test_data_page_downloads(visit: Visit, built_store: Path) -> None:
         assert {key[0] for key in got} == set(TEN_AND_MORE)
 
     book = load_workbook(io.BytesIO(_download(visit, "Excel-werkmap (.xlsx")))
-    assert book.sheetnames == ["Gegevens", "Bron en methode"]
+    assert book.sheetnames == ["Gegevens", "Per jaar", "Bron en methode"]  # issue 22.14: the wide sheet
     sheet = [list(r) for r in book["Gegevens"].iter_rows(values_only=True)]
     assert sheet[0] == EXPORT_COLUMNS and {len(r) for r in sheet} == {len(EXPORT_COLUMNS)}
     got = {(r[col["regio"]], r[col["indicator"]], int(r[col["periode"]])): r[col["waarde"]]
