@@ -352,3 +352,104 @@ def test_page_button_builds_only_when_clicked(store_env: Path, monkeypatch: pyte
         return
     assert len(buttons) == 1 and buttons[0].proto.deferred_file_id
     assert calls == [], "het profiel hoort pas bij de klik gebouwd te worden"
+
+
+# --- the profile of a CBS area and every profile in one batch (issue 21.7, issue 23.4) ---------------------------
+
+def _report_env(store: Path) -> dict[str, str]:
+    return {**os.environ, "BW_STORE": str(store),
+            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+
+
+def _report_cli(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dashboard.report", *args], cwd=REPO_ROOT, env=_report_env(store),
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_area_profile_has_the_gemeente_figures_as_stored(store_env: Path, con: Any) -> None:
+    """A gemeente's PDF: its name, its key figures as stored, its position among the gemeenten, its regions' claims."""
+    from dashboard.components.fmt import with_unit
+    from dashboard.report.area import area_file_name, render_area_pdf
+
+    pdf = render_area_pdf("GM0928")
+    assert pdf.startswith(b"%PDF") and len(pdf) <= MAX_BYTES
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2 and reader.metadata.title == "Gebiedsprofiel Kerkrade"
+    page1, page2 = _text(pdf)
+    assert "GEBIEDSPROFIEL BREDE WELVAART" in page1 and "CBS-code GM0928" in page1
+    assert "Positie onder de gemeenten met een waarde" in page1 and "COROP-gebied Zuid-Limburg" in page1
+    value, period, rank, n_ranked, unit = con.execute(
+        """SELECT c.value, c.period, c.rank, c.n_ranked, i.unit FROM comparisons c JOIN indicators i USING (indicator_id)
+           WHERE c.subject_id = 'GM0928' AND c.indicator_id = 'werkloosheid'""").fetchone()
+    row = re.search(rf"Werkloosheid \({period}\)(.*?)(?:Tevredenheid|$)", page1)
+    assert row and with_unit(value, unit) in row.group(1)
+    n_gm = con.execute("SELECT count(*) FROM observations WHERE region_code LIKE 'GM%' AND indicator_id = 'werkloosheid' "
+                       "AND period = ? AND value IS NOT NULL", [period]).fetchone()[0]
+    assert re.search(rf"\d+ van {n_gm}", row.group(1)), "positie onder de gemeenten, niet onder de COROP-gebieden"
+    assert "Zuid-Limburg" in page2 and "niet voor Kerkrade alleen" in page2
+    assert "/gebied?code=GM0928" in page2
+    assert area_file_name("gm0928") == "gebiedsprofiel_GM0928.pdf"
+
+
+def test_batch_of_a_subset_writes_valid_pdfs_and_a_summary(store_env: Path, tmp_path: Path) -> None:
+    """``--alle`` with one PDF per level: five valid two-page PDFs, a Dutch progress line each and the summary."""
+    out = tmp_path / "profielen"
+    proc = _report_cli(store_env, "--alle", str(out), "--niveau", "regio,GM,CR,PV,NL", "--max", "1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 5 and "gebiedsprofiel_NL01.pdf" in files and any(f.startswith("regioprofiel_") for f in files)
+    for name in files:
+        pdf = (out / name).read_bytes()
+        assert pdf.startswith(b"%PDF") and len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 2
+    for i in range(1, 6):
+        assert re.search(rf"^PDF {i}/5 · .+ · \d+,\d s$", proc.stderr, re.M), proc.stderr
+    assert re.fullmatch(r"klaar: 5 PDF's in .+ in \d+,\d s \(\d+,\d s per PDF, piekgeheugen \d+ MB\); 0 mislukt\n",
+                        proc.stdout), proc.stdout
+    assert "Traceback" not in proc.stderr and "No runtime found" not in proc.stderr
+
+
+def test_batch_refuses_an_unwritable_folder_in_dutch(store_env: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "bestand"
+    blocker.write_text("geen map")
+    proc = _report_cli(store_env, "--alle", str(blocker / "profielen"))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("fout: kan niet schrijven in de map"), proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    wrong = _report_cli(store_env, "--alle", str(tmp_path / "x"), "--niveau", "wijk")
+    assert wrong.returncode == 2 and "fout: onbekend niveau ‘wijk’" in wrong.stderr
+    both = _report_cli(store_env, "twente", "--alle", str(tmp_path / "x"))
+    assert both.returncode == 2 and both.stderr.startswith("fout: --alle")
+
+
+def test_batch_skips_a_failing_area_and_counts_it(store_env: Path, tmp_path: Path) -> None:
+    """One area's failure is reported and skipped; the others are written and the summary counts the failure."""
+    import io as text_io
+
+    from dashboard.report import batch
+
+    todo = batch.jobs(("PV",), 3)
+    calls: list[str] = []
+
+    def build(job: batch.Job) -> bytes:
+        calls.append(job.key)
+        if job is todo[1]:
+            raise RuntimeError("kapot voor deze test")
+        return b"%PDF-1.7 test " + job.key.encode()
+
+    stream = text_io.StringIO()
+    result = batch.run(tmp_path, todo, stream, build)
+    assert calls == [j.key for j in todo]
+    assert result.written == 2 and [j for j, _ in result.failed] == [todo[1]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([todo[0].file, todo[2].file])
+    assert f"PDF 2/3 · {todo[1].name} (provincie) · mislukt: kapot voor deze test" in stream.getvalue()
+    assert batch.summary(result, tmp_path).endswith("; 1 mislukt")
+
+
+def test_batch_covers_every_area(store_env: Path) -> None:
+    """All regions and all current CBS areas: 13 + 342 + 40 + 12 + 1."""
+    from dashboard.report import batch
+
+    todo = batch.jobs()
+    counts = {level: sum(j.level == level for j in todo) for level in batch.LEVELS}
+    assert counts == {"regio": len(REGIONS), "GM": 342, "CR": 40, "PV": 12, "NL": 1}
+    assert len({j.file for j in todo}) == len(todo)

@@ -83,14 +83,19 @@ def resolve(region_id: str, delineation: str | None = None) -> tuple[data.Region
     return region, chosen
 
 
-def permalink(region: data.RegionDef, delineation: str) -> str:
-    """The dashboard view of this profile: ``$BW_PUBLIC_URL/<regio>`` (+ ``?afbakening=…`` when not the default)."""
+def public_base() -> str:
+    """``$BW_PUBLIC_URL`` without a trailing slash; :class:`ReportError` in Dutch when it is not a usable address."""
     base = (os.environ.get(PUBLIC_URL_ENV) or DEFAULT_PUBLIC_URL).strip().rstrip("/")
     if len(base) > PUBLIC_URL_MAX or not _PUBLIC_URL.fullmatch(base):
         raise ReportError(f"{PUBLIC_URL_ENV} is geen bruikbaar adres (‘{shorten(base)}’, {len(base)} tekens); verwacht "
                           f"http(s)://host[/pad], hoogstens {PUBLIC_URL_MAX} tekens, bijvoorbeeld https://dashboard.example.nl.")
+    return base
+
+
+def permalink(region: data.RegionDef, delineation: str) -> str:
+    """The dashboard view of this profile: ``$BW_PUBLIC_URL/<regio>`` (+ ``?afbakening=…`` when not the default)."""
     query = f"?afbakening={delineation}" if delineation != region.default_delineation else ""
-    return f"{base}/{region.region_id}{query}"
+    return f"{public_base()}/{region.region_id}{query}"
 
 
 def built_at() -> dt.datetime | None:
@@ -139,27 +144,31 @@ def themes(overview: pd.DataFrame) -> list[dict[str, Any]]:
              "ongunstig": int(r.n_kloof_ongunstig)} for r in overview.itertuples() if r.n_indicators]
 
 
-def claims(region_id: str, delineation: str) -> dict[str, Any]:
+def claims(region_id: str, delineation: str | None, items: tuple[dict[str, Any], ...] | None = None) -> dict[str, Any]:
     """The region's claims as the page orders them: tested ones with verdict, text, document, the first pair
     sentences (numbers as stored) and how many pairs are not written out; the untested ones; every claim's
-    label; the documents referred to."""
+    label; the documents referred to. ``items`` (a profile's claims, e.g. those of a CBS area's regions) replaces
+    the region's own claims; each item's pairs are those of its own region."""
     _, docs = claims_and_documents()
     doc_ids = {file: f"D{i}" for i, file in enumerate(docs, start=1)}
-    names = {k: v for k, v in region_names().items() if k != region_id}  # no "Twente · " before every pair
+    everyone = region_names()
     tested, untested, labels, used_docs = [], [], [], {}
-    for item in profile.claims(region_id, delineation):  # stored verdicts, in the page's order
+    for item in items if items is not None else profile.claims(region_id, delineation):  # stored verdicts, page order
+        region_id, delineation = item["region_id"], item["delineation"]
+        names = {k: v for k, v in everyone.items() if k != region_id}  # no "Twente · " before every pair
+        about = f"{everyone.get(region_id, region_id)}: " if items is not None else ""  # whose claim, for an area
         claim, verdict = item["claim"], item["verdict"]
         labels.append(verdict["label"])
         ref = doc_ids.get(claim.document, claim.document)
         used_docs[ref] = docs[claim.document].title if claim.document in docs else claim.document
         if verdict["label"] == UNTESTABLE:
-            untested.append({"id": claim.id, "text": f"{claim.paraphrase} ({ref}, {claim.id})"})
+            untested.append({"id": claim.id, "text": f"{about}{claim.paraphrase} ({ref}, {claim.id})"})
             continue
         pairs = claim_pairs(claim.id, region_id, delineation)
         lines = [ln for ln in evidence.lines(pairs, names, limit=MAX_LINES_PER_CLAIM) if not ln.startswith("…")]
         n_judged = len(evidence.judged(pairs))
         more = [n_judged - k for k in range(len(lines) + 1)]  # pairs not written out when k lines are shown
-        tested.append({"label": verdict["label"], "verdict": verdict["verdict_nl"], "text": claim.paraphrase,
+        tested.append({"label": verdict["label"], "verdict": verdict["verdict_nl"], "text": about + claim.paraphrase,
                        "source": f"{ref}, {claim.id}", "lines": lines,
                        "more": [f"nog {m} {'paar' if m == 1 else 'paren'} op het dashboard" if m > 0 else ""
                                 for m in more]})
@@ -261,4 +270,4 @@ def with_detail(content: dict[str, Any], detail: Detail) -> dict[str, Any]:
     return {**content, "detail": detail.as_json(), "size": detail.size_pt}
 
 
-__all__ = ["Detail", "ReportError", "collect", "permalink", "report_regions", "resolve", "with_detail"]
+__all__ = ["Detail", "ReportError", "collect", "permalink", "public_base", "report_regions", "resolve", "with_detail"]

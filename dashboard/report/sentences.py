@@ -56,9 +56,10 @@ def and_list(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
-def figure_sentence(row: Mapping[str, Any], region_name: str) -> str | None:
+def figure_sentence(row: Mapping[str, Any], region_name: str, peers: str = "COROP-gebieden") -> str | None:
     """'De levensverwachting bij geboorte in Twente (81,1 jaar, 2021) ligt 0,5 jaar onder het cijfer voor
-    Nederland (81,6 jaar); positie 35 van 40 COROP-gebieden (1 = best); dat is slechter dan Nederland.'"""
+    Nederland (81,6 jaar); positie 35 van 40 COROP-gebieden (1 = best); dat is slechter dan Nederland.'
+    (``peers``: what the position is among, e.g. 'gemeenten' for a gemeente.)"""
     if not _valid(row.get("value")) or not _valid(row.get("nl_value")) or not _valid(row.get("diff")):
         return None
     unit = str(row["unit"])
@@ -71,7 +72,7 @@ def figure_sentence(row: Mapping[str, Any], region_name: str) -> str | None:
         side = "boven" if float(row["diff"]) > 0 else "onder"
         text = f"{head} ligt {diff_text(row['diff'], unit)} {side} het cijfer voor Nederland ({nl})"
     if _valid(row.get("rank")) and _valid(row.get("n_ranked")):
-        text += f"; positie {int(row['rank'])} van {int(row['n_ranked'])} COROP-gebieden (1 = best)"
+        text += f"; positie {int(row['rank'])} van {int(row['n_ranked'])} {peers} (1 = best)"
     clause = NIVEAU_CLAUSE.get(str(row.get("niveau") or ""))
     if clause:
         reason = row.get("niveau_reason")

@@ -20,6 +20,7 @@ from dashboard.safety import inert_text, safe_text
 URL_PATH = "gebied"
 DEFAULT_TRENDS = ("werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevredenheid_leven")
 MAX_CLAIMS = 8
+COMPARE_PEERS = 9  # "vergelijk met deze groep": the area and its 9 most similar (Vergelijk takes at most 10)
 _PAGES: dict[str, Any] = {}  # url_path → st.Page, for links to the region pages and to this page
 
 
@@ -163,6 +164,9 @@ def _similar(prof: profile.Profile) -> None:
     st.caption(f"De {len(peers)} {profile.PEERS_NL.get(prof.area.level, 'gebieden')} waarvan het profiel (de afstand "
                "tot Nederland op elke indicator, in robuuste standaardafwijkingen) het dichtst bij dit gebied ligt: "
                "kleinste wortel uit de gemiddelde gekwadrateerde verschillen, over de indicatoren die beide hebben.")
+    group = [prof.area.key, *list(peers["similar_code"])[:COMPARE_PEERS]]
+    _page_link("vergelijk", f"Vergelijk met deze groep ({prof.area.name} en de {len(group) - 1} meest vergelijkbare)",
+               {"gebieden": ",".join(group)}, icon=":material/compare_arrows:")
     items = [f"<li>{area_link(p.similar_code, p.name)} — afstand {html.escape(fmt_num(p.distance, 2))}. "
              f"{html.escape(p.description)}</li>" for p in peers.itertuples()]
     with st.container(height=420):
@@ -272,6 +276,8 @@ def _own_region(params: ViewParams) -> None:
     href = f"/{URL_PATH}?gemeenten={','.join(codes)}"
     st.markdown("<b>Link naar deze eigen regio:</b> " + link(href, "deelbare link"), unsafe_allow_html=True)
     st.caption("Een PDF-profiel is er (nog) alleen voor de regio's; kopieer de link om deze selectie te delen.")
+    _page_link("vergelijk", "Vergelijk deze eigen regio met andere gebieden en Nederland",
+               {"gebieden": "eigen", "gemeenten": ",".join(codes)}, icon=":material/compare_arrows:")
 
     st.markdown(glance.CSS, unsafe_allow_html=True)
     st.header("Kerncijfers", anchor="kerncijfers")

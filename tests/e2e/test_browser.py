@@ -82,7 +82,7 @@ class Overview:
 
 OVERVIEWS = [
     Overview("nederland", "/", "Brede welvaart in Nederland", has_map=True, has_dataframe=True),
-    Overview("vergelijk", "/vergelijk", "Regio's vergelijken", has_dataframe=True),
+    Overview("vergelijk", "/vergelijk", "Regio's vergelijken"),  # an HTML table (tests/e2e/test_vergelijk.py)
     Overview("claims", "/claims", "Claims uit de vijf documenten", has_map=True),
     Overview("data", "/data", "Data downloaden", has_dataframe=True),
     Overview("over", "/over", "Over dit dashboard", has_dataframe=True),
