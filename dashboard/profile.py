@@ -454,7 +454,7 @@ def own_load(codes: tuple[str, ...]) -> Profile:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def own_map(codes: tuple[str, ...], indicator_id: str) -> maps.MapSpec:
+def own_map(codes: tuple[str, ...], indicator_id: str, aspect: float | None = None) -> maps.MapSpec:
     """The own region's gemeenten coloured for one indicator (latest gemeente period, national colour domain), the
     set's outline on top and the COROP areas around it faded, as :func:`region_map` draws a region."""
     import shapely
@@ -469,6 +469,8 @@ def own_map(codes: tuple[str, ...], indicator_id: str) -> maps.MapSpec:
     frame = data.level_values(indicator_id, "GM", period) if period else pd.DataFrame(
         columns=["region_code", "name", "value", "rank", "nl_value", "period", "method"])
     bbox = maps.padded_bbox(maps.geometry_bbox([line.geometry]), pad=0.06)
+    if aspect is not None:
+        bbox = maps.fit_bbox(bbox, aspect)
     return maps.MapSpec(
         features=features, values=maps.area_values(frame),
         indicator=mapdata.indicator(indicator_id, "GM", period or 0, frame) if period else None,
@@ -479,6 +481,12 @@ def own_map(codes: tuple[str, ...], indicator_id: str) -> maps.MapSpec:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def own_svg(codes: tuple[str, ...], indicator_id: str) -> str:
-    """The own region's map as the page sends it (interactive SVG and table)."""
+def own_svg(codes: tuple[str, ...], indicator_id: str, presentation: bool = False) -> str:
+    """The own region's map as the page sends it (interactive SVG and table), or for the PDF a static SVG with the
+    gemeente names on the map (as :func:`region_svg`)."""
+    if presentation:
+        p = PRESENTATION_MAP
+        return maps.payload(own_map(codes, indicator_id, aspect=p["aspect"]), table=False, width=p["width"],
+                            total_height=p["total_height"], labels=True, font_px=p["font_px"], interactive=False,
+                            uid="pm", legend_title=True)
     return maps.payload(own_map(codes, indicator_id), width=700, font_px=16, uid="om")

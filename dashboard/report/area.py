@@ -174,9 +174,97 @@ def _cut(content: dict[str, Any], keep: int) -> dict[str, Any]:
 def render_area_pdf(code: str) -> bytes:
     """The CBS area's profile as PDF bytes, always built, fitted to two pages like a region profile (an area with
     more claims than fit, e.g. a province with several regions, shows the first ones and says so)."""
+    content, svg = collect_area(code)
+    return _fit_and_compile(content, svg, f"gebied {code}")
+
+
+def _own_map(codes: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The own region's static map (gemeente names on it) and its text."""
+    svg = profile.own_svg(codes, MAP_INDICATOR, presentation=True)
+    spec = profile.own_map(codes, MAP_INDICATOR, aspect=profile.PRESENTATION_MAP["aspect"])
+    cat = data.indicators().loc[MAP_INDICATOR]
+    period = spec.indicator.period if spec.indicator else None
+    methods = sorted({method_nl(v.method) for c, v in spec.values.items() if c in codes and v.method})
+    caption = (f"De {len(codes)} gekozen gemeenten (zwart omlijnd), {common.direction_nl(cat['direction'])}; kleuren "
+               f"op de landelijke schaal, gearceerd grijs = geen data. Bron: CBS {source_name(cat['source_table'])}, "
+               f"{period or '–'}.")
+    source = {"name": f"{cat['name_nl']} (kaart, gemeenten)", "table": str(cat["source_table"]),
+              "period": str(period or "–"), "method": "; ".join(methods)}
+    text = f"{cat['name_nl']} per gemeente, {period or '–'}, CBS {source['table']} ({source['method'] or '–'})"
+    return svg, {"alt": maps.summary_text(spec), "caption": caption, "source": text, "source_row": source}
+
+
+def own_file_name(codes: tuple[str, ...]) -> str:
+    """'eigen-regio_5-gemeenten_GM0014-GM0059.pdf' (the first and last code of the sorted set)."""
+    codes = tuple(sorted(set(codes)))
+    span = codes[0] if len(codes) == 1 else f"{codes[0]}-{codes[-1]}"
+    return f"eigen-regio_{len(codes)}-gemeente{'' if len(codes) == 1 else 'n'}_{span}.pdf"
+
+
+def collect_own(codes: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """Everything the template shows for an own region (a set of current gemeenten), and the map SVG: its figures
+    aggregated as the build aggregates a region (derived figures labelled), the claims of the regions it overlaps
+    with those regions' stored verdicts (said so)."""
+    known = profile.current_gemeenten()
+    codes = tuple(sorted({c for c in codes if c in known}))
+    if not codes:
+        raise ReportError("Geen bekende gemeenten gekozen: gebruik CBS-codes van huidige gemeenten, zoals GM0014.")
+    prof = profile.own_load(codes)
+    info = data.build_info()
+    when = built_at()
+    name = f"Eigen regio ({len(codes)} gemeente{'' if len(codes) == 1 else 'n'})"
+    members = sorted((known[c] for c in codes), key=str.casefold)
+    rows = prof.headline
+    svg, map_info = _own_map(codes)
+    told = claims(profile.OWN_KEY, None, prof.claims)
+    labels, tested = told["labels"], told["tested"]
+    region_names = [r.name for r in prof.regions]
+    regions_text = sentences.and_list(region_names)
+    peers = profile.PEERS_NL[profile.OWN_KEY]
+    figures = [sentences.figure_sentence(r, name, peers) for r in sentences.pick_figures(rows, MAX_FIGURE_SENTENCES)]
+    used = sources(rows, map_info["source_row"])
+    notes = ("Zelf samengesteld uit gemeenten. Cijfers zijn het CBS-cijfer als de gemeenten samen precies één CBS-gebied "
+             "vormen, anders afgeleid uit de gemeenten met de regel van elke indicator (bevolkings- of "
+             "oppervlaktegewogen, of een som); de positie telt de eigen regio als 41e onder de 40 COROP-gebieden.")
+    if region_names:
+        notes += f" Overlapt met {regions_text}."
+    content = {
+        "title": f"Profiel {name}",
+        "kind": "Profiel eigen regio",
+        "author": AUTHOR,
+        "region": name,
+        "badges": "Eigen regio · samengesteld uit gemeenten",
+        "delineation": {"name": "Eigen selectie", "n": len(codes), "count": f"{len(codes)} gemeente"
+                        f"{'' if len(codes) == 1 else 'n'}", "confidence": "eigen keuze",
+                        "basis": f"gemeenten volgens de {DIVISION}", "source": "eigen keuze", "members": members,
+                        "sub_areas": [], "notes": notes, "other": []},
+        "map": {k: v for k, v in map_info.items() if k != "source_row"},
+        "key": {"header": ["Eigen regio" if h == "Regio" else h for h in KEY_HEADER], "rows": key_figures(rows),
+                "rank_note": "Positie onder de 40 COROP-gebieden met de eigen regio erbij"},
+        "sentences": {"first": "", "figures": [f for f in figures if f],
+                      "last": sentences.claims_sentence(labels, regions_text) or ""},
+        "themes": [],
+        "claims": {"tested": tested, "untested": told["untested"], "documents": told["documents"],
+                   "intro": (f"{len(labels)} claims over {regions_text}, waar deze gemeenten in liggen; {len(tested)} met "
+                             "een toets. Het oordeel geldt voor die regio's (standaardafbakening), niet voor deze "
+                             "eigen selectie.") if labels else
+                            "De documenten doen geen specifieke uitspraken over een regio waar deze gemeenten in liggen."},
+        "tables": source_tables(used),
+        "licence": (info.get("licence") or common.ATTRIBUTION).rstrip("."),
+        "built": f"{date_nl(when)}, {when:%H:%M}" if when else "onbekend",
+        "built_source": SOURCE_NL.get(info.get("source", ""), info.get("source", "?")),
+        "retrieved": info.get("retrieved", ""),
+        "permalink": f"{public_base()}/gebied?gemeenten={','.join(codes)}",
+        "footer": f"Profiel eigen regio · {len(codes)} gemeenten · Bron: CBS · datastore van {date_nl(when)}",
+        "tones": {"better": glance.GREEN, "worse": glance.ORANGE, "": glance.GREY},
+    }
+    return content, svg
+
+
+def _fit_and_compile(content: dict[str, Any], svg: str, what: str) -> bytes:
+    """Fit ``content`` to two pages (fewer tested claims when needed, said in the intro) and compile it."""
     from dashboard.report.build import PAGES, LayoutError, compile_pdf, fit, page_count
 
-    content, svg = collect_area(code)
     tries = [content] + [_cut(content, k) for k in CLAIM_CUTS if k < len(content["claims"]["tested"])]
     for attempt in tries:
         try:
@@ -190,5 +278,11 @@ def render_area_pdf(code: str) -> bytes:
     when = built_at()
     pdf = compile_pdf(with_detail(content, detail), svg, when.astimezone() if when else None)
     if page_count(pdf) != PAGES:
-        raise LayoutError(f"Het gebiedsprofiel van {code} heeft geen {PAGES} pagina's.")
+        raise LayoutError(f"Het profiel van {what} heeft geen {PAGES} pagina's.")
     return pdf
+
+
+def render_own_pdf(codes: tuple[str, ...]) -> bytes:
+    """The own region's profile as PDF bytes, always built."""
+    content, svg = collect_own(codes)
+    return _fit_and_compile(content, svg, f"een eigen regio van {len(codes)} gemeenten")

@@ -19,6 +19,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -125,11 +126,11 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
-    """The region profile as PDF bytes, from the cache when this store version already has it (see the module)."""
-    _, delineation = resolve(region_id, delineation)
+def cached_pdf(key: tuple[str, ...], render: Callable[[], bytes]) -> bytes:
+    """``render()`` once per ``key`` + store version + public URL, however many ask at once (the others wait for
+    that build); a PDF whose build straddled a store swap is returned but not cached."""
     version = data.store_version()
-    key = (region_id, delineation, version, os.environ.get(PUBLIC_URL_ENV, ""))
+    key = (*key, version, os.environ.get(PUBLIC_URL_ENV, ""))
     pdf = _cached(key)
     if pdf is not None:
         return pdf
@@ -140,7 +141,7 @@ def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
         if pdf is not None:
             return pdf
         try:
-            pdf = render_pdf(region_id, delineation)
+            pdf = render()
             if data.store_version() == version:  # not a mix of two stores
                 _remember(key, pdf)
         finally:
@@ -148,6 +149,28 @@ def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
                 if _BUILDING.get(key) is building:
                     del _BUILDING[key]
     return pdf
+
+
+def build_pdf(region_id: str, delineation: str | None = None) -> bytes:
+    """The region profile as PDF bytes, from the cache when this store version already has it (see the module)."""
+    _, delineation = resolve(region_id, delineation)
+    return cached_pdf(("regio", region_id, delineation), lambda: render_pdf(region_id, delineation))
+
+
+def build_area_pdf(code: str) -> bytes:
+    """The profile of a CBS area (``GM0928``, ``CR39``, ``PV31``, ``NL01``), cached like :func:`build_pdf`."""
+    from dashboard.report.area import render_area_pdf, resolve_area
+
+    key = resolve_area(code).key
+    return cached_pdf(("gebied", key), lambda: render_area_pdf(key))
+
+
+def build_own_pdf(codes: tuple[str, ...]) -> bytes:
+    """The profile of an own region (a set of gemeenten), cached like :func:`build_pdf`."""
+    from dashboard.report.area import render_own_pdf
+
+    codes = tuple(sorted(set(codes)))
+    return cached_pdf(("eigen", ",".join(codes)), lambda: render_own_pdf(codes))
 
 
 def file_name(region_id: str, delineation: str | None = None) -> str:

@@ -100,6 +100,7 @@ def render() -> None:
     code = target.key
     st.title(target.name)
     st.caption(f"{target.level_name} · CBS-code {code}")
+    _pdf_button(code=code)
     _belongs(prof)
 
     gm_options = common.indicator_options("GM")
@@ -139,6 +140,27 @@ def render() -> None:
     _claims(prof)
     _trends(prof)
     common.footer()
+
+
+def _pdf_button(code: str | None = None, own: tuple[str, ...] | None = None) -> None:
+    """"Download … (PDF)" for a CBS area (``code``) or an own region (``own``): two A4 pages built only when clicked,
+    on the small download lane, from the store version of this run (:func:`dashboard.downloads.offered`), cached
+    per area and store version."""
+    from dashboard import downloads
+    from dashboard.report import area as report_area
+    from dashboard.report import build as report_build
+
+    if own is not None:
+        make, name, key, what = (lambda: report_build.build_own_pdf(own)), report_area.own_file_name(own), "pdf_own", \
+            "profiel van deze eigen regio"
+    else:
+        make, name, key, what = (lambda: report_build.build_area_pdf(code)), report_area.area_file_name(code), \
+            f"pdf_{code}", "gebiedsprofiel"
+    st.download_button(
+        f"Download {what} (PDF)", data=downloads.offered(make), file_name=name, mime="application/pdf",
+        on_click="ignore", icon=":material/picture_as_pdf:", key=key,
+        help="Twee A4-pagina's met kaart, kerncijfers en claims; toegankelijke PDF (PDF/UA).",
+    )
 
 
 def _belongs(prof: profile.Profile) -> None:
@@ -275,7 +297,7 @@ def _own_region(params: ViewParams) -> None:
     st.markdown(f"**{len(codes)} gemeente{'n' if len(codes) != 1 else ''}:** {safe_text(listed)}{more}")
     href = f"/{URL_PATH}?gemeenten={','.join(codes)}"
     st.markdown("<b>Link naar deze eigen regio:</b> " + link(href, "deelbare link"), unsafe_allow_html=True)
-    st.caption("Een PDF-profiel is er (nog) alleen voor de regio's; kopieer de link om deze selectie te delen.")
+    _pdf_button(own=codes)
     _page_link("vergelijk", "Vergelijk deze eigen regio met andere gebieden en Nederland",
                {"gebieden": "eigen", "gemeenten": ",".join(codes)}, icon=":material/compare_arrows:")
 

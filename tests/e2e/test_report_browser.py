@@ -67,3 +67,30 @@ def test_presentation_profile_download(page: Any, dashboard_server: StreamlitSer
     assert "presentatie=1" in page.url, "de download hoort de presentatie niet te verlaten"
     assert exception_texts(page) == []
     assert watch.all_problems() == []
+
+
+@pytest.mark.parametrize(("path", "label", "file_name"), [
+    ("/gebied?code=GM0928", "Download gebiedsprofiel (PDF)", "gebiedsprofiel_GM0928.pdf"),
+    ("/gebied?gemeenten=GM0014,GM0037,GM0047,GM0050,GM0059", "Download profiel van deze eigen regio (PDF)",
+     "eigen-regio_5-gemeenten_GM0014-GM0059.pdf"),
+], ids=["gemeente", "eigen-regio"])
+def test_area_and_own_region_profile_download(page: Any, dashboard_server: StreamlitServer, path: str, label: str,
+                                             file_name: str) -> None:
+    """An own region of 5 gemeenten (and a gemeente) shows its figures and its PDF downloads (issue 21)."""
+    watch = PageWatch(page)
+    page.goto(dashboard_server.url(path), wait_until="domcontentloaded")
+    wait_idle(page)
+    page.wait_for_function(JS_SVG_MAPS_PAINTED, timeout=60_000, polling=100)
+    page.get_by_text("Kerncijfers").first.wait_for()
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(has_text=label, visible=True)
+    assert button.count() == 1, f"knop '{label}' niet gevonden"
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    assert download.suggested_filename == file_name
+    _check_pdf(Path(download.path()).read_bytes())
+    wait_idle(page)
+    assert exception_texts(page) == []
+    assert watch.all_problems() == []
