@@ -289,7 +289,7 @@ def test_pdf_cache_is_bounded(store_env: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(build, "CACHE_ENTRIES", 3)
     for region_id in REGIONS[:5]:
         build.build_pdf(region_id)
-    assert len(build._CACHE) == 3 and [k[0] for k in build._CACHE] == REGIONS[2:5]
+    assert len(build._CACHE) == 3 and [k[1] for k in build._CACHE] == REGIONS[2:5]
     build.clear_cache()
 
 
