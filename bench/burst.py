@@ -269,3 +269,138 @@ def timed(fn: Callable[[], float], runs: int) -> float:
 
 def _r(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
+
+
+BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
+# (name, product (first, second), bare app (first, second)): the second run of a session is the interaction.
+INTERACTIONS: list[tuple[str, tuple[str, str | None], tuple[str, str | None]]] = [
+    ("presentatie_volgende_regio", (PRESENTATION, NEXT_REGION), ("/", NEXT_REGION)),
+    ("nederland_indicator", ("/?indicator=tevredenheid_leven", "/?indicator=werkloosheid"),
+     ("/?kaart=nl&indicator=tevredenheid_leven", "/?kaart=nl&indicator=werkloosheid")),
+    ("regio_indicator", ("/twente", "/twente?indicator=werkloosheid"),
+     ("/?kaart=regio", "/?kaart=regio&indicator=werkloosheid")),
+]
+
+
+def interaction_s(base_url: str, first: str, second: str | None) -> float:
+    """Seconds of the second step of one session: a button click (label) or a rerun with another query string."""
+    session = Session(base_url)
+    try:
+        session.get(first)
+        session.connect()
+        session.run(first)
+        if second is not None and second.startswith("/"):
+            return session.run(second)
+        return session.run(click=second)
+    finally:
+        session.close()
+        if session.errors:
+            raise RuntimeError(f"{first} → {second}: {session.errors[:2]}")
+
+
+def _warm(base_url: str) -> None:
+    for path, step in ((PRESENTATION, NEXT_REGION), (REGION_PAGE, None)):
+        visit(base_url, path, step)
+    for _, (first, second), _ in INTERACTIONS:
+        with contextlib.suppress(Exception):
+            interaction_s(base_url, first, second)
+
+
+def measure(store: Path, workdir: Path, progress: Callable[[str], None], sessions: int = SESSIONS,
+            runs: int = 5) -> dict[str, Any]:
+    """The ``burst`` section of ``python -m bench`` (see the module docstring)."""
+    paths = [(PRESENTATION, NEXT_REGION), (REGION_PAGE, None)]
+    out: dict[str, Any] = {"sessions": sessions, "ramp_s": RAMP_S, "paths": [p for p, _ in paths],
+                           "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
+    with replicas(store, 1, workdir) as (one,):
+        _warm(one.base_url)
+        singles = [visit(one.base_url, PRESENTATION) for _ in range(runs)]
+        out["single_runs_s"] = [_r(s.load_s) for s in singles]
+        out["single_p50_s"] = _r(statistics.median(s.load_s for s in singles if s.load_s is not None))
+        progress(f"  één sessie tegelijk: laden p50 {out['single_p50_s']:.2f} s (load {os.getloadavg()[0]:.1f})")
+        out["one_server"] = burst(one.base_url, paths, sessions, servers=[one])
+        out["one_server"].pop("sessions_per_replica")
+        progress("  " + _line("één server", out["one_server"]))
+        bare = StreamlitServer(store, app=BARE_APP, log_path=workdir / "bare.log")
+        with bare:
+            _warm_bare(bare.base_url)
+            ratios: dict[str, Any] = {}
+            for name, product, baseline in INTERACTIONS:
+                prod_s, bare_s = [], []
+                for _ in range(runs):  # alternating, so both see the same machine load
+                    prod_s.append(interaction_s(one.base_url, *product))
+                    bare_s.append(interaction_s(bare.base_url, *baseline))
+                p, b = statistics.median(prod_s), statistics.median(bare_s)
+                ratios[name] = {"product_s": _r(p), "bare_s": _r(b), "ratio": _r(p / b if b else None, 2)}
+            out["interaction_ratio"] = {k: v["ratio"] for k, v in ratios.items()}
+            out["interaction_s"] = ratios
+        progress("  interactie product ÷ kale app: " + ", ".join(f"{k} {v:.2f}×" for k, v in out["interaction_ratio"].items()))
+    with replicas(store, 2, workdir) as servers:
+        addresses = [s.base_url.removeprefix("http://") for s in servers]
+        with ReplicaProxy(addresses, workdir) as nginx:
+            for server in servers:
+                _warm(server.base_url)
+            out["proxy_2"] = burst(nginx.base_url, paths, sessions, servers=servers)
+            progress("  " + _line("nginx + 2 replica's", out["proxy_2"]))
+            out["first_visit_bytes"] = {"gzip": transfer_bytes(nginx.base_url, PRESENTATION, gzip=True),
+                                        "plain": transfer_bytes(nginx.base_url, PRESENTATION, gzip=False)}
+            fv = out["first_visit_bytes"]
+            progress(f"  eerste bezoek over de lijn (pagina + /static/): {fv['gzip'] / 1e3:.0f} KB met gzip, "
+                     f"{fv['plain'] / 1e3:.0f} KB zonder")
+    out["p95_over_single"] = _r(out["proxy_2"]["load_p95_s"] / out["single_p50_s"], 2) if out["single_p50_s"] else None
+    out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    return out
+
+
+def _warm_bare(base_url: str) -> None:
+    for _, _, (first, second) in INTERACTIONS:
+        with contextlib.suppress(Exception):
+            interaction_s(base_url, first, second)
+
+
+def _line(name: str, r: dict[str, Any]) -> str:
+    spread = f", per replica {sorted(r['sessions_per_replica'].values())}" if "sessions_per_replica" in r else ""
+    return (f"{name}: {r['sessions']} sessies in {RAMP_S:.0f} s: laden p50 {r['load_p50_s']} s, p95 {r['load_p95_s']} s; "
+            f"volgende regio p95 {r['step_p95_s']} s; fouten {r['errors']}; CPU {r['cpu_s_per_session']} s/sessie"
+            f"{spread} (load {r['loadavg'][0]})")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench.burst --store PAD``: only this section, printed as JSON."""
+    import argparse
+    import json
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m bench.burst", description="Burst van sessies: één server en nginx + 2.")
+    parser.add_argument("--store", type=Path, required=True, help="bestaande store")
+    parser.add_argument("--sessions", type=int, default=SESSIONS, help=f"sessies per burst (standaard {SESSIONS})")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bw_burst_") as tmp:
+        result = measure(args.store, Path(tmp), lambda m: print(m, flush=True), args.sessions)
+    print(json.dumps(result, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main())
+
+
+def format_burst(r: dict[str, Any]) -> str:
+    """The ``burst`` section as a plain-text table."""
+    rows = [("burst (25 sessies in 5 s)", "laden p50", "laden p95", "stap p95", "fouten", "CPU-s/sessie", "per replica")]
+    for name, key in (("één server", "one_server"), ("nginx + 2 replica's", "proxy_2")):
+        b = r[key]
+        rows.append((name, f"{b['load_p50_s']} s", f"{b['load_p95_s']} s", f"{b['step_p95_s']} s", str(b["errors"]),
+                     str(b["cpu_s_per_session"]), str(sorted(b.get("sessions_per_replica", {}).values()) or "–")))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    fv = r["first_visit_bytes"]
+    lines += [f"één sessie laden p50 {r['single_p50_s']} s; nginx-p95 / enkele p50 = {r['p95_over_single']}× (doel ≤ 3×)",
+              "interactie product ÷ kale app: " + ", ".join(
+                  f"{k} {v['product_s']} / {v['bare_s']} s = {v['ratio']}×" for k, v in r["interaction_s"].items()),
+              f"eerste bezoek (pagina + /static/) via nginx: {fv['gzip'] / 1e3:.0f} KB met gzip, {fv['plain'] / 1e3:.0f} KB zonder",
+              f"load average voor {r['loadavg_before']} · na {r['loadavg_after']}"]
+    return "\n".join(lines)
