@@ -85,8 +85,12 @@ def _only_burst(out: Path) -> int:
         return 1
     results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     results["burst"] = burst
+    results["budgets"] = [b.check(results) for b in BUDGETS]
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print("\n" + format_burst(burst))
+    for b in results["budgets"]:
+        if b["key"].startswith("burst"):
+            print(f"  {b['status']:<4}  {b['budget']}: {b['value']} (≤ {b['limit']:g} {b['unit']})")
     return 0
 
 

@@ -348,6 +348,7 @@ def measure(store: Path, workdir: Path, progress: Callable[[str], None], session
             progress(f"  eerste bezoek over de lijn (pagina + /static/): {fv['gzip'] / 1e3:.0f} KB met gzip, "
                      f"{fv['plain'] / 1e3:.0f} KB zonder")
     out["p95_over_single"] = _r(out["proxy_2"]["load_p95_s"] / out["single_p50_s"], 2) if out["single_p50_s"] else None
+    out["proxy_2_errors"] = out["proxy_2"]["errors"]
     out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
