@@ -54,6 +54,46 @@ def _export_memory(store: Path, sessions: int, workdir: Path) -> dict[str, Any] 
     return result
 
 
+def _burst(store: Path, workdir: Path) -> dict[str, Any] | None:
+    """25 browser-like sessions at once, one server and nginx + 2 replicas; interaction ratios (``bench/burst.py``)."""
+    from bench.burst import measure
+
+    _progress("   burst: 25 sessies binnen 5 s, één server en nginx + 2 replica's …")
+    if not Path("/usr/sbin/nginx").is_file():
+        _progress("  burst overgeslagen: /usr/sbin/nginx ontbreekt (apt-get install nginx-light)")
+        return None
+    burst_dir = workdir / "burst"
+    burst_dir.mkdir(exist_ok=True)
+    try:
+        return measure(store, burst_dir, _progress)
+    except Exception as err:  # noqa: BLE001 - keep the other measurements; report what failed
+        _progress(f"  burstmeting mislukt: {type(err).__name__}: {str(err)[:300]}")
+        return None
+
+
+def _only_burst(out: Path) -> int:
+    """``--alleen burst``: one build, the burst, merged into the existing results file."""
+    from bench.burst import format_burst
+
+    with tempfile.TemporaryDirectory(prefix="bw_bench_") as tmp:
+        store = Path(tmp) / "store" / "brede_welvaart.duckdb"
+        store.parent.mkdir()
+        _progress("store bouwen (1×) …")
+        build_times(store, 1)
+        burst = _burst(store, Path(tmp))
+    if burst is None:
+        return 1
+    results = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    results["burst"] = burst
+    results["budgets"] = [b.check(results) for b in BUDGETS]
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print("\n" + format_burst(burst))
+    for b in results["budgets"]:
+        if b["key"].startswith("burst"):
+            print(f"  {b['status']:<4}  {b['budget']}: {b['value']} (≤ {b['limit']:g} {b['unit']})")
+    return 0
+
+
 def _report(store: Path, runs: int, workdir: Path) -> dict[str, Any]:
     """Region profile PDF build times and sizes (bench.report), in a separate process (clean caches)."""
     out = workdir / "report.json"
@@ -85,10 +125,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs per paginatype en variant van de kaartvergelijking SVG/MapLibre (standaard 7)")
     parser.add_argument("--no-browser", action="store_true", help="sla de browsermetingen over")
     parser.add_argument("--no-export", action="store_true", help="sla de geheugenmeting van de zwaarste export over")
+    parser.add_argument("--no-burst", action="store_true", help="sla de burst van 25 sessies (één server, nginx + 2) over")
+    parser.add_argument("--alleen", choices=["burst"], help="meet alleen dit onderdeel (één build) en werk alleen dat deel "
+                        "van het resultatenbestand bij")
     parser.add_argument("--out", type=Path, default=RESULTS, metavar="PAD",
                         help="resultatenbestand (standaard bench/results.json)")
     parser.add_argument("--strict", action="store_true", help="exitcode 1 als een budget niet gehaald wordt")
     args = dutch_help(parser).parse_args(argv)
+
+    if args.alleen == "burst":
+        return _only_burst(args.out)
 
     began = time.perf_counter()
     load_before = os.getloadavg()
@@ -117,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             diagnostics["profile_region_top15"] = side["profile_region_top15"]
 
         results["export_memory"] = None if args.no_export else _export_memory(store, args.sessions, workdir)
+        results["burst"] = None if args.no_burst else _burst(store, workdir)
         _progress("   regioprofielen (PDF, 13 regio's, koud en warm) …")
         pdf = _report(store, args.runs, workdir)
         results["report_pdf_s"] = {**pdf["warm_s"], "max": pdf["warm_max_s"]}
@@ -199,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     print(format_table(results))
+    if results.get("burst"):
+        from bench.burst import format_burst
+
+        print("\n" + format_burst(results["burst"]))
     if "profile_region_top15" in diagnostics:
         print("\nregiopagina boven budget — cProfile (top 15, cumulatief) van één warme run:")
         print("\n".join(diagnostics["profile_region_top15"]))

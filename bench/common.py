@@ -81,6 +81,8 @@ BUDGETS = [
     Budget("zwaarste export: 10 tegelijk (RSS)", "export_memory", "ten_peak_mb", 1000, "MB"),
     Budget("zwaarste export: over na sluiten", "export_memory", "after_close_added_mb", 150, "MB"),
     Budget("regioprofiel PDF warm (traagste regio)", "report_pdf_s", "max", 2.0, "s"),
+    Budget("burst 25 via nginx + 2: laden p95 ÷ één sessie p50", "burst", "p95_over_single", 3.0, "×"),
+    Budget("burst 25 via nginx + 2: fouten", "burst", "proxy_2_errors", 0, "fouten"),
 ]
 
 
@@ -116,6 +118,15 @@ def table_rows(results: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
     export = results.get("export_memory") or {}
     for sub in ("one_added_mb", "ten_peak_mb", "after_close_added_mb"):
         add(f"export_memory[{sub}]", export.get(sub), None, "MB")
+    burst = results.get("burst") or {}
+    add("burst[single_p50_s]", burst.get("single_p50_s"), None, "s")
+    for part in ("one_server", "proxy_2"):
+        for sub, unit in (("load_p50_s", "s"), ("load_p95_s", "s"), ("step_p95_s", "s"), ("cpu_s_per_session", "s")):
+            add(f"burst[{part}][{sub}]", (burst.get(part) or {}).get(sub), None, unit)
+    for sub, val in (burst.get("interaction_ratio") or {}).items():
+        add(f"burst[interaction_ratio][{sub}]", val, None, "×")
+    for sub, val in (burst.get("first_visit_bytes") or {}).items():
+        add(f"burst[first_visit_kb][{sub}]", val / 1024, None, "KB")
     return rows
 
 

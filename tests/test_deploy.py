@@ -372,7 +372,9 @@ def test_nginx_upstream_is_sticky_over_both_apps() -> None:
     upstream = _block(_nginx_text(), "upstream streamlit")
     for name in APP_SERVICES:
         assert re.search(rf"\bserver\s+{name}:8501\b", upstream), f"{name} missing from the upstream"
-    assert re.search(r"^\s*(ip_hash|hash\s+\$cookie_\w+(\s+consistent)?)\s*;", upstream, re.M), "no sticky directive"
+    # Per browser, not per address: a consistent hash of the per-browser cookie (the map in front of the upstream).
+    assert re.search(r"^\s*hash\s+\$bw_sticky\s+consistent\s*;", upstream, re.M), "no per-browser sticky directive"
+    assert re.search(r"map\s+\$cookie_bwsid\s+\$bw_sticky\s*\{", _nginx_text()), "no cookie map"
 
 
 def test_nginx_websocket_upgrade_for_stream() -> None:
