@@ -23,7 +23,11 @@ class BuildStopped(BaseException):
     """SIGTERM arrived during a build (a BaseException, like KeyboardInterrupt, so cleanup code runs)."""
 
 
+_signalled: list[int] = []  # the signals that arrived during this build (DuckDB may turn them into "Query interrupted")
+
+
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    _signalled.append(signum)
     raise BuildStopped
 
 
@@ -78,9 +82,13 @@ def _build(args: argparse.Namespace) -> int:
     except BuildStopped:
         error, code = "bouwen gestopt (SIGTERM)", 143
     except Exception as err:  # noqa: BLE001 - the contract is one 'fout:' line, never a traceback
-        if os.environ.get("BW_DEBUG"):
+        if isinstance(err, RuntimeError) and "interrupted" in str(err).lower():  # a signal inside a DuckDB query
+            error, code = (("bouwen gestopt (SIGTERM)", 143) if signal.SIGTERM in _signalled
+                           else ("bouwen afgebroken (Ctrl-C)", 130))
+        elif os.environ.get("BW_DEBUG"):
             raise
-        error, code = f"onverwachte fout ({type(err).__name__}: {' '.join(str(err).split())[:200]}; BW_DEBUG=1 toont de traceback)", 1
+        else:
+            error, code = f"onverwachte fout ({type(err).__name__}: {' '.join(str(err).split())[:200]}; BW_DEBUG=1 toont de traceback)", 1
     finally:
         signal.signal(signal.SIGTERM, previous_term)
         if bar is not None:

@@ -183,8 +183,11 @@ def test_own_region_from_gemeenten_codes(store_env: Path) -> None:
     assert [k for k, _, _ in _heads(only)] == ["eigen", "NL01"]
 
 
-def test_similar_areas_open_vergelijk_with_at_most_ten(store_env: Path, con: Any) -> None:
+def test_similar_areas_open_vergelijk_with_at_most_ten(store_env: Path, con: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """'Vergelijk met deze groep' on /gebied?code=GM0928: the area and its 9 most similar, and that link works."""
+    from dashboard.views import gebied
+
+    monkeypatch.setattr(gebied, "_PAGES", {})  # outside the navigation, whatever an earlier full-app test registered
     at = _run({"code": "GM0928"}, _gebied)
     assert not at.exception
     link = next(m.value for m in at.markdown if "Vergelijk met deze groep" in m.value)
@@ -198,7 +201,10 @@ def test_similar_areas_open_vergelijk_with_at_most_ten(store_env: Path, con: Any
     assert [k for k, _, _ in _heads(opened)] == [*codes, "NL01"]
 
 
-def test_own_region_page_links_to_vergelijk(store_env: Path) -> None:
+def test_own_region_page_links_to_vergelijk(store_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard.views import gebied
+
+    monkeypatch.setattr(gebied, "_PAGES", {})  # outside the navigation, whatever an earlier full-app test registered
     at = _run({"gemeenten": "GM0917,GM0928"}, _gebied)
     link = next(m.value for m in at.markdown if "Vergelijk deze eigen regio" in m.value)
     assert "/vergelijk?gebieden=eigen&gemeenten=GM0917,GM0928" in link
