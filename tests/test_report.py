@@ -453,3 +453,18 @@ def test_batch_covers_every_area(store_env: Path) -> None:
     counts = {level: sum(j.level == level for j in todo) for level in batch.LEVELS}
     assert counts == {"regio": len(REGIONS), "GM": 342, "CR": 40, "PV": 12, "NL": 1}
     assert len({j.file for j in todo}) == len(todo)
+
+
+def test_batch_empties_the_per_area_caches_as_it_goes(store_env: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memory stays flat over 408 PDFs: every FORGET_EVERY PDFs the read model's per-area caches are emptied."""
+    import io as text_io
+
+    from dashboard.report import batch
+
+    assert batch.forget_area_caches() >= 10, "the read model's caches are found by name"
+    calls: list[int] = []
+    monkeypatch.setattr(batch, "forget_area_caches", lambda: calls.append(1) or 0)
+    todo = [batch.Job("GM", f"GM{i:04d}", f"Gemeente {i}", f"g{i}.pdf") for i in range(2 * batch.FORGET_EVERY + 3)]
+    result = batch.run(tmp_path, todo, text_io.StringIO(), lambda job: b"%PDF-1.7")
+    assert result.written == len(todo) and len(calls) == 2

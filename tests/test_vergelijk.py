@@ -214,3 +214,10 @@ def test_own_region_page_links_to_vergelijk(store_env: Path, monkeypatch: pytest
 def test_links_accept_bare_region_ids_and_lower_case_codes(store_env: Path, raw: str) -> None:
     at = _run({"gebieden": raw})
     assert [k for k, _, _ in _heads(at)] == ["regio:achterhoek", "CR39", "NL01"]
+
+
+def test_odd_colour_slots_in_a_link_are_ignored(store_env: Path) -> None:
+    at = _run({"gebieden": "GM0928,CR39,PV31", "kleuren": "²,99999999999,1"})
+    assert not at.exception
+    colours = _colours(at)
+    assert len(set(colours.values())) == 4 and colours["PV31"] != colours["GM0928"]

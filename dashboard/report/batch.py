@@ -21,6 +21,13 @@ from typing import TextIO
 LEVELS = ("regio", "GM", "CR", "PV", "NL")  # --niveau values
 LEVEL_NL = {"regio": "regio", "GM": "gemeente", "CR": "COROP-gebied", "PV": "provincie", "NL": "land"}
 BAR_WIDTH = 24
+FORGET_EVERY = 25  # PDFs after which the read model's per-area caches are emptied (memory stays flat)
+# Per-area caches of the read model (bounded, but at hundreds of entries each): emptied every FORGET_EVERY PDFs.
+# Looked up by name, so a cache that is renamed or removed is simply skipped; the shared tables stay cached.
+AREA_CACHES = {"dashboard.profile": ("members", "values", "comparisons", "_headline_frame", "theme_overview",
+                                     "profile_frame", "facilities_frame", "trend_series", "peers", "regions_of",
+                                     "claims", "load", "_area_outline", "region_map", "region_svg"),
+               "dashboard.data": ("area_values", "comparisons", "similar_areas", "theme_overview", "peers")}
 
 
 class BatchError(RuntimeError):
@@ -100,6 +107,21 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def forget_area_caches() -> int:
+    """Empty the per-area caches of :data:`AREA_CACHES`; the number emptied."""
+    import importlib
+
+    emptied = 0
+    for module, names in AREA_CACHES.items():
+        loaded = sys.modules.get(module) or importlib.import_module(module)
+        for name in names:
+            clear = getattr(getattr(loaded, name, None), "clear", None)
+            if callable(clear):
+                clear()
+                emptied += 1
+    return emptied
+
+
 def _error_line(err: Exception) -> str:
     text = str(err).strip().splitlines()
     first = text[0] if text else type(err).__name__
@@ -141,6 +163,8 @@ def run(folder: Path, todo: list[Job], stream: TextIO = sys.stderr,
         else:
             stream.write(line + "\n")
         stream.flush()
+        if i % FORGET_EVERY == 0:
+            forget_area_caches()
     result.seconds = time.perf_counter() - began
     result.peak_rss_mb = peak_rss_mb()
     return result

@@ -280,7 +280,7 @@ def render() -> None:
             linked.append(OWN)
         chosen = params.limited(linked, MAX_AREAS, "gebieden")
         given = (params.get("kleuren") or "").split(",")
-        known = {k: int(s) for k, s in zip(linked, given, strict=False) if s.isdigit()}
+        known = {k: int(s) for k, s in zip(linked, given, strict=False) if s.isascii() and s.isdigit() and len(s) < 4}
         st.session_state[SLOTS] = assign_slots(chosen, known)
         st.session_state[WIDGET] = chosen
     with st.sidebar:
