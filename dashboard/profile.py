@@ -363,7 +363,7 @@ def region_map(key: str, delineation: str | None, indicator_id: str, show_claims
         domain=mapdata.domain(indicator_id, "GM", period) if period else None,
         context=context, outlines=(line,),
         claims=mapdata.claims(region_id=key) if show_claims and delineation is not None else None, bbox=bbox,
-        title=target.name if target else key,
+        title=target.name if target else key, named=codes,
     )
 
 

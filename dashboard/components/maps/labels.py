@@ -12,6 +12,7 @@ import shapely
 from dashboard.components.maps.projection import Projection
 from dashboard.components.maps.spec import Geometry, MapSpec, Outline, esc
 
+KEY_COLOUR = "#333"  # discs and leader lines of the numbered key
 CHAR_EM = 0.56  # average glyph width of the (semi)bold UI font, in em (label collision boxes)
 
 
@@ -125,18 +126,23 @@ def halo(font: float) -> str:
 
 
 def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projection, font: float,
-                occupied: Boxes) -> str:
-    """The area names on the map, largest area first, skipping those that would overlap anything placed."""
+               occupied: Boxes) -> tuple[str, list[tuple[str, float, float]]]:
+    """The area names on the map, those in ``spec.named`` (all when None) first, largest area first, skipping those
+    that would overlap anything placed; also the named areas that got no label: (name, x, y of the label point)."""
+    must = None if spec.named is None else set(spec.named)
     candidates = []
     for feature in features:
         point = label_point(feature["geometry"], proj)
-        if point is None:
-            continue
         av = spec.values.get(feature["id"])
         name = av.name if av else feature["properties"].get("statnaam", feature["id"])
-        candidates.append((point[2], point[0], point[1], name))
-    out = []
-    for _, x0, y0, name in sorted(candidates, key=lambda c: -c[0]):
+        needed = must is None or feature["id"] in must
+        if point is None:
+            point = (*proj.point(*_first_vertex(feature["geometry"])), 0.0) if needed else None
+            if point is None:
+                continue
+        candidates.append((not needed, -point[2], point[0], point[1], name))
+    out, missed = [], []
+    for other, _, x0, y0, name in sorted(candidates, key=lambda c: c[:2]):
         w = text_width(name, font)
         for x, y in ((x0, y0), (x0, y0 - font * 0.9), (x0, y0 + font * 0.9), (x0 - w / 4, y0), (x0 + w / 4, y0)):
             box = (x - w / 2, y - font * 0.72, x + w / 2, y + font * 0.28)
@@ -144,8 +150,76 @@ def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projecti
                 occupied.add(box)
                 out.append(f'<text x="{x:.1f}" y="{y + font * 0.35:.1f}" text-anchor="middle">{esc(name)}</text>')
                 break
-    return (f'<g class="labels" font-size="{font:g}" font-weight="600" {halo(font)}>{"".join(out)}</g>'
-            if out else "")
+        else:
+            if not other:
+                missed.append((name, x0, y0))
+    group = (f'<g class="labels" font-size="{font:g}" font-weight="600" {halo(font)}>{"".join(out)}</g>'
+             if out else "")
+    return group, missed
+
+
+def _first_vertex(geometry: Geometry) -> tuple[float, float]:
+    ring = geometry["coordinates"][0][0] if geometry["type"] == "MultiPolygon" else geometry["coordinates"][0]
+    return float(ring[0][0]), float(ring[0][1])
+
+
+def _disc_r(number: int, font: float) -> float:
+    return max(font * 0.62, text_width(str(number), font) / 2 + font * 0.18)
+
+
+def _disc(x: float, y: float, number: int, font: float) -> str:
+    r = _disc_r(number, font)
+    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="#fff" stroke="{KEY_COLOUR}" stroke-width="1.5"/>'
+            f'<text x="{x:.1f}" y="{y + font * 0.35:.1f}" text-anchor="middle">{number}</text>')
+
+
+def numbers_svg(missed: Sequence[tuple[str, float, float]], font: float, occupied: Boxes) -> tuple[str, list[str]]:
+    """A numbered disc (font ``font``) for each area that got no name, at its label point or the nearest free spot
+    around it (with a leader line); numbered top to bottom, left to right. Returns the SVG and the names in order."""
+    ordered = sorted(missed, key=lambda m: (round(m[2] / (font * 2)), m[1]))
+    out, names = [], []
+    for number, (name, x0, y0) in enumerate(ordered, start=1):
+        r = _disc_r(number, font)
+        spots = [(x0, y0)] + [(x0 + r * 1.25 * k * math.cos(a), y0 + r * 1.25 * k * math.sin(a))
+                              for k in range(1, 10) for a in np.linspace(0, 2 * math.pi, 8 + 4 * k, endpoint=False)]
+        chosen = None
+        for soft in (True, False):
+            chosen = next((p for p in spots if occupied.free((p[0] - r, p[1] - r, p[0] + r, p[1] + r),
+                                                             margin=font * 0.1, soft=soft)), None)
+            if chosen:
+                break
+        x, y = chosen or (x0, y0)
+        occupied.add((x - r, y - r, x + r, y + r))
+        if math.dist((x, y), (x0, y0)) > r:
+            t = 1 - r / math.dist((x, y), (x0, y0))
+            out.append(f'<path d="M{x0:.1f} {y0:.1f}L{x0 + (x - x0) * t:.1f} {y0 + (y - y0) * t:.1f}" '
+                       f'stroke="{KEY_COLOUR}" stroke-width="1.5"/><circle cx="{x0:.1f}" cy="{y0:.1f}" r="2.5" '
+                       f'fill="{KEY_COLOUR}"/>')
+        out.append(_disc(x, y, number, font))
+        names.append(name)
+    group = (f'<g class="gnum" font-size="{font:g}" font-weight="700" aria-hidden="true">{"".join(out)}</g>'
+             if out else "")
+    return group, names
+
+
+def key_svg(names: Sequence[str], font: float, width: float, top: float) -> tuple[str, float]:
+    """The key to the numbered discs under the map: "N  Name" in as many columns as fit ``width``, filled column by
+    column from ``top``; returns the SVG and its height (0 without names)."""
+    if not names:
+        return "", 0.0
+    r = _disc_r(len(names), font)
+    gap = font * 0.9
+    entry = 2 * r + font * 0.4 + max(text_width(n, font) for n in names) + gap
+    cols = max(1, min(len(names), int((width + gap) // entry)))
+    rows = math.ceil(len(names) / cols)
+    line = font * 1.45
+    parts = []
+    for i, name in enumerate(names):
+        x, cy = 4 + (i // rows) * entry, top + font * 0.3 + (i % rows) * line + line / 2
+        parts.append(f'{_disc(x + r, cy, i + 1, font)}<text class="kn" x="{x + 2 * r + font * 0.4:.1f}" '
+                     f'y="{cy + font * 0.35:.1f}" font-weight="400">{esc(name)}</text>')
+    return (f'<g class="gkey" font-size="{font:g}" font-weight="700">{"".join(parts)}</g>',
+            rows * line + font * 0.6)
 
 
 def outline_labels_svg(outlines: Sequence[Outline], proj: Projection, font: float, occupied: Boxes) -> str:

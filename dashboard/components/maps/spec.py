@@ -98,7 +98,7 @@ class MapSpec:
 
     ``features`` are GeoJSON Features with ``id`` = CBS code and ``properties.statnaam``; ``values`` is keyed by
     that code (a missing key or a None value is 'geen data'). ``bbox`` is the lon/lat box the map is fitted to
-    (default: the features' box).
+    (default: the features' box). With labels, every area in ``named`` is named: on the map, or by a number and key.
     """
 
     features: Sequence[dict[str, Any]]
@@ -110,6 +110,7 @@ class MapSpec:
     claims: ClaimsLayer | None = None
     bbox: BBox | None = None
     title: str = ""  # 'Twente' — used in the text alternative
+    named: Sequence[str] | None = None  # codes a labelled map must name (numbered in a key if need be); None = all
 
     @property
     def n_ranked(self) -> int:

@@ -29,7 +29,7 @@ from dashboard.components.maps.colour import (
     legend_direction,
     palette_for,
 )
-from dashboard.components.maps.labels import Boxes, halo, labels_svg, outline_labels_svg, text_width
+from dashboard.components.maps.labels import Boxes, halo, key_svg, labels_svg, numbers_svg, outline_labels_svg, text_width
 from dashboard.components.maps.projection import (
     Projection,
     clip_polyline,
@@ -248,12 +248,18 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
         out.append(outline_labels_svg(named, proj, font_px, occupied))
     if spec.claims and not spec.claims.empty:
         out.append(_claims_svg(spec.claims, proj, width, map_h, font_px, interactive, occupied, labels))
-    if labels:
-        out.append(labels_svg(features, spec, proj, font_px, occupied))
+    key, key_h = "", 0.0
+    if labels:  # every named area: its name, or a numbered disc and the key below the legend (the viewBox grows)
+        names, missed = labels_svg(features, spec, proj, font_px, occupied)
+        discs, keyed = numbers_svg(missed, font_px, occupied)
+        out.append(names + discs)
+        key, key_h = key_svg(keyed, font_px, width - 8, map_h + leg_h)
     out.append("</g>")
     if leg and leg.rows:
         out.append(f'<g class="legend" transform="translate(4 0)">{leg.render(map_h + 2)}</g>')
-    out.append("</svg>")
+    out.append(key + "</svg>")
+    if key_h:
+        out[0] = out[0].replace(f'viewBox="0 0 {width:g} {total_h:.0f}"', f'viewBox="0 0 {width:g} {total_h + key_h:.0f}"', 1)
     return "".join(out)
 
 
