@@ -290,3 +290,57 @@ def test_national_map_labels_the_ten_regions(store_env: Path) -> None:
     names = {r.name for r in data.region_defs().values() if "tien" in r.groups}
     assert set(re.findall(r">([^<]+)</text>", labels)) == names
     assert re.search(r'data-k="GM0928" data-g="Zuid-Limburg"', svg)  # Kerkrade's tooltip names its region
+
+
+TEN_AND_MORE = ["noord-en-oost-groningen", "zuid-en-oost-drenthe", "zuid-limburg", "midden-limburg", "noord-limburg",
+                "zeeuws-vlaanderen", "kop-van-noord-holland", "achterhoek", "zuidoost-en-noord-fryslan", "twente",
+                "veenkolonien", "parkstad-limburg", "noord-nederland"]
+
+
+def _named(svg: str) -> tuple[list[str], list[tuple[float, float, float, float]], float, float]:
+    """Names in labels + key, the label and number boxes (from the SVG's own coordinates), key bottom, viewBox height."""
+    import html
+    labels = re.search(r'<g class="labels" font-size="([\d.]+)".*?</g>', svg)
+    names = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", labels.group(0))] if labels else []
+    names += [html.unescape(t) for t in re.findall(r'<text class="kn"[^>]*>([^<]*)</text>', svg)]
+    font = float(labels.group(1)) if labels else 21.0
+    boxes = []
+    if labels:
+        for x, y, t in re.findall(r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle">([^<]*)</text>', labels.group(0)):
+            w = maps.text_width(html.unescape(t), font)
+            boxes.append((float(x) - w / 2, float(y) - font * 1.07, float(x) + w / 2, float(y) - font * 0.07))
+    num = re.search(r'<g class="gnum".*?</g>', svg)
+    for cx, cy, r in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="#fff"', num.group(0) if num else ""):
+        boxes.append((float(cx) - float(r), float(cy) - float(r), float(cx) + float(r), float(cy) + float(r)))
+    ys = [float(y) for y in re.findall(r'<text class="kn" x="[\d.]+" y="([\d.]+)"', svg)]
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    return names, boxes, max(ys, default=0.0), height
+
+
+@pytest.mark.parametrize("claims", [True, False], ids=["presentatie", "pdf"])
+def test_every_member_named_on_presentation_and_pdf_maps(store_env: Path, claims: bool) -> None:
+    """Issue 22.10: each member of the 13 regions is named once (label or numbered key), no label/number overlaps,
+    the key inside the viewBox."""
+    from dashboard import data, profile
+    from dashboard.report.content import MAP_INDICATOR
+    for rid in TEN_AND_MORE:
+        delin = data.region_defs()[rid].default_delineation
+        svg = profile.region_svg(rid, delin, MAP_INDICATOR, claims, presentation=True)
+        spec = profile.region_map(rid, delin, MAP_INDICATOR, claims, aspect=profile.PRESENTATION_MAP["aspect"])
+        want = sorted(spec.values[f["id"]].name if f["id"] in spec.values else f["properties"]["statnaam"]
+                      for f in spec.features)
+        names, boxes, key_bottom, height = _named(svg)
+        assert sorted(names) == want, rid
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (rid, a, b)
+        assert key_bottom <= height, rid
+
+
+def test_area_map_names_the_area_and_own_map_every_gemeente(store_env: Path) -> None:
+    from dashboard import profile
+    from dashboard.report.content import MAP_INDICATOR
+    names = _named(profile.region_svg("GM0928", None, MAP_INDICATOR, False, presentation=True))[0]
+    assert "Kerkrade" in names
+    own = _named(profile.own_svg(("GM0014", "GM0037", "GM0047", "GM0050", "GM0059"), MAP_INDICATOR, presentation=True))[0]
+    assert sorted(own) == ["Achtkarspelen", "Groningen", "Stadskanaal", "Veendam", "Zeewolde"]
