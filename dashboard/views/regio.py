@@ -409,10 +409,12 @@ def _presentation_themes(region_id: str, delineation: str) -> str:
     """The theme overview for the beamer: per theme the counts better · gelijk · slechter and the gap movements."""
     tiles = []
     for r in data.theme_overview(region_id, delineation).itertuples():
-        if not r.n_indicators:
+        name = PRESENTATION_THEMES.get(r.theme, r.theme_name)
+        if not r.n_indicators:  # every theme keeps its tile, so the overview always shows all of them
+            tiles.append(f"<div class='bw-ptile none' title='{html.escape(r.theme_name)}'><div class='n'>{html.escape(name)}"
+                         "</div><div class='c'>geen cijfers</div><div class='c'>voor deze regio</div></div>")
             continue
         tone = "better" if r.n_beter > r.n_slechter else "worse" if r.n_slechter > r.n_beter else ""
-        name = PRESENTATION_THEMES.get(r.theme, r.theme_name)
         tiles.append(
             f"<div class='bw-ptile {tone}' title='{html.escape(r.theme_name)}'><div class='n'>{html.escape(name)}</div>"
             f"<div class='c'><b class='g'>{r.n_beter}</b> · {r.n_gelijk} · <b class='o'>{r.n_slechter}</b></div>"
@@ -453,7 +455,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     map_col, fig_col = st.columns([1, 1.22], gap="medium")
     with map_col:
         maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
-                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
+                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, beamer=True),
                   key="pmap", height=540)
     themes = params.get("weergave") == "themas"
     with fig_col:
