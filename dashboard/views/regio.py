@@ -472,10 +472,10 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
             _claims_section(region_id, delineation, large=True)
         profile_button(region_id, delineation)  # under the claims: the fit helper hides claims to make room
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
-    with note_col:
+    with note_col:  # the theme view shows no positions: its note is a line shorter
+        rank_note = "" if themes else " # = positie onder 40 COROP-gebieden."
         st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
-                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden.</div>",
-                    unsafe_allow_html=True)
+                    f"grijs = vergelijkbaar.{rank_note}</div>", unsafe_allow_html=True)
     with view_col:
         if st.button("Kerncijfers" if themes else "Thema's", key="presentation_view",
                      help="Wissel tussen kerncijfers met claims en het overzicht per thema"):
