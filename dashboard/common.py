@@ -182,6 +182,10 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
   flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
 [data-testid="stColumn"]:has(.bw-title), [data-testid="stColumn"]:has(.bw-note) { flex: 1 1 0 !important; min-width: 0 !important; }
 [data-testid="stHorizontalBlock"]:has(.bw-title), [data-testid="stHorizontalBlock"]:has(.bw-note) { flex-wrap: nowrap !important; }
+/* The PDF button sits right, under the empty end of the last tile row: its tooltip covers no tile. */
+[data-testid="stMain"] [class*="st-key-pdf_"] { align-self: flex-end; }
+[data-testid="stTooltipContent"], [data-testid="stTooltipContent"] p { font-size: max(20px, 2.8vh) !important; line-height: 1.2; }
+[data-testid="stTooltipContent"] { max-width: 34vw; }
 /* A region change reruns the page: no faded frame while it does (the layout stays where it was). */
 [data-testid="stMain"] [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 /* 4:3 and other narrow screens: the same slide, tighter (the cards column is narrower, its texts wrap more). */

@@ -470,7 +470,8 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                         unsafe_allow_html=True)
             st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
-        profile_button(region_id, delineation)  # under the claims: the fit helper hides claims to make room
+        # under the claims (the fit helper hides claims to make room), right: its short tooltip stays over free space
+        profile_button(region_id, delineation, help_text="Twee A4-pagina's (PDF/UA).")
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
     with note_col:  # the theme view shows no positions: its note is a line shorter
         rank_note = "" if themes else " # = positie onder 40 COROP-gebieden."
@@ -491,7 +492,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     common.presentation_keys()
 
 
-def profile_button(region_id: str, delineation: str, width: str = "content") -> None:
+def profile_button(region_id: str, delineation: str, width: str = "content", help_text: str | None = None) -> None:
     """"Download regioprofiel (PDF)": the two-page profile of this region and delineation, built only when clicked
     (on the small download lane, from the store version of this run: :func:`dashboard.downloads.offered`)."""
     from dashboard import downloads, report
@@ -502,7 +503,7 @@ def profile_button(region_id: str, delineation: str, width: str = "content") -> 
         "Download regioprofiel (PDF)", data=downloads.offered(lambda: report.build_pdf(region_id, delineation)),
         file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key=f"pdf_{region_id}", width=width,
-        help="Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
+        help=help_text or "Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
     )
 
 
