@@ -176,6 +176,30 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .stButton button p, .stDownloadButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
 .stDownloadButton button [data-testid="stIconMaterial"] { font-size: max(22px, 3vh) !important; margin-right: .35em; }
 .st-key-pmap .bw-map svg { height: 75.5vh; width: auto; max-width: 100%; max-height: none; margin: 0 auto; }
+/* Buttons keep their whole label: their columns take the label's width, the title and the note the rest. */
+[data-testid="stColumn"]:has(.st-key-prev), [data-testid="stColumn"]:has(.st-key-next),
+[data-testid="stColumn"]:has(.st-key-presentation_view), [data-testid="stColumn"]:has(.st-key-exit_presentation) {
+  flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
+[data-testid="stColumn"]:has(.bw-title), [data-testid="stColumn"]:has(.bw-note) { flex: 1 1 0 !important; min-width: 0 !important; }
+[data-testid="stHorizontalBlock"]:has(.bw-title), [data-testid="stHorizontalBlock"]:has(.bw-note) { flex-wrap: nowrap !important; }
+/* The PDF button sits right, under the empty end of the last tile row: its tooltip covers no tile. */
+[data-testid="stMain"] [class*="st-key-pdf_"] { align-self: flex-end; }
+[data-testid="stTooltipContent"], [data-testid="stTooltipContent"] p { font-size: max(20px, 2.8vh) !important; line-height: 1.2; }
+[data-testid="stTooltipContent"] { max-width: 34vw; }
+/* A region change reruns the page: no faded frame while it does (the layout stays where it was). */
+[data-testid="stMain"] [data-stale="true"] { opacity: 1 !important; transition: none !important; }
+/* 4:3 and other narrow screens: the same slide, tighter (the cards column is narrower, its texts wrap more). */
+@media (max-aspect-ratio: 3/2) {
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: .7vh; }
+  .block-container, [data-testid="stMainBlockContainer"] { padding-top: 1vh !important; }
+  .bw-h2 { line-height: 1.15; margin: 1vh 0 .6vh 0; }
+  .bw-ptiles { gap: .6vh .6vw; }
+  .bw-ptile { padding: .25vh .5vw; }
+  .bw-ptile .n, .bw-ptile .c { line-height: 1.12; }
+  .bw-card { padding: .3vh .7vw .4vh .7vw; }
+  .bw-note { line-height: 1.15; }
+  .st-key-pmap .bw-map svg { height: auto; max-height: 75.5vh; }
+}
 </style>
 """
 # ← / → go to the previous/next region (not while typing in a field); claims that do not fit are hidden, last

@@ -27,6 +27,8 @@ PEERS_NL = {"eigen": "COROP-gebieden", "regio": "COROP-gebieden", "GM": "gemeent
 # viewBox of the presentation map incl. legend; CSS shows it 75vh high (545 px at 720): every text ≥ 21 px.
 GM_SURROUNDINGS = 0.3  # degrees of latitude (about 33 km) shown around a gemeente at least
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
+# The beamer's map: narrower, so that a 4:3 screen (map column ≈ 425 px wide at 1024) still draws its text ≥ 20 px.
+BEAMER_MAP = {"width": 430, "total_height": 545, "font_px": 21, "aspect": 0.8}
 _EMPTY_VALUES = ["indicator_id", "period", "value", "method", "coverage", "source_table", "reason"]
 
 
@@ -369,11 +371,11 @@ def region_map(key: str, delineation: str | None, indicator_id: str, show_claims
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def region_svg(key: str, delineation: str | None, indicator_id: str, show_claims: bool = False,
-               presentation: bool = False) -> str:
-    """The area map as the page sends it: interactive SVG and table, or for presentation mode (and the PDF) a static
-    SVG with the gemeente names on the map."""
-    if presentation:
-        p = PRESENTATION_MAP
+               presentation: bool = False, beamer: bool = False) -> str:
+    """The area map as the page sends it: interactive SVG and table, or for the PDF (``presentation``) a static
+    SVG with the gemeente names on the map; ``beamer`` the same in the narrower box of presentation mode."""
+    if presentation or beamer:
+        p = BEAMER_MAP if beamer else PRESENTATION_MAP
         spec = region_map(key, delineation, indicator_id, show_claims, aspect=p["aspect"])
         return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
                             font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)

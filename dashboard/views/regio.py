@@ -409,10 +409,12 @@ def _presentation_themes(region_id: str, delineation: str) -> str:
     """The theme overview for the beamer: per theme the counts better · gelijk · slechter and the gap movements."""
     tiles = []
     for r in data.theme_overview(region_id, delineation).itertuples():
-        if not r.n_indicators:
+        name = PRESENTATION_THEMES.get(r.theme, r.theme_name)
+        if not r.n_indicators:  # every theme keeps its tile, so the overview always shows all of them
+            tiles.append(f"<div class='bw-ptile none' title='{html.escape(r.theme_name)}'><div class='n'>{html.escape(name)}"
+                         "</div><div class='c'>geen cijfers</div><div class='c'>voor deze regio</div></div>")
             continue
         tone = "better" if r.n_beter > r.n_slechter else "worse" if r.n_slechter > r.n_beter else ""
-        name = PRESENTATION_THEMES.get(r.theme, r.theme_name)
         tiles.append(
             f"<div class='bw-ptile {tone}' title='{html.escape(r.theme_name)}'><div class='n'>{html.escape(name)}</div>"
             f"<div class='c'><b class='g'>{r.n_beter}</b> · {r.n_gelijk} · <b class='o'>{r.n_slechter}</b></div>"
@@ -453,7 +455,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     map_col, fig_col = st.columns([1, 1.22], gap="medium")
     with map_col:
         maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
-                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, presentation=True),
+                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, beamer=True),
                   key="pmap", height=540)
     themes = params.get("weergave") == "themas"
     with fig_col:
@@ -468,12 +470,13 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                         unsafe_allow_html=True)
             st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
-        profile_button(region_id, delineation)  # under the claims: the fit helper hides claims to make room
+        # under the claims (the fit helper hides claims to make room), right: its short tooltip stays over free space
+        profile_button(region_id, delineation, help_text="Twee A4-pagina's (PDF/UA).")
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
-    with note_col:
+    with note_col:  # the theme view shows no positions: its note is a line shorter
+        rank_note = "" if themes else " # = positie onder 40 COROP-gebieden."
         st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
-                    "grijs = vergelijkbaar. # = positie onder 40 COROP-gebieden.</div>",
-                    unsafe_allow_html=True)
+                    f"grijs = vergelijkbaar.{rank_note}</div>", unsafe_allow_html=True)
     with view_col:
         if st.button("Kerncijfers" if themes else "Thema's", key="presentation_view",
                      help="Wissel tussen kerncijfers met claims en het overzicht per thema"):
@@ -489,7 +492,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
     common.presentation_keys()
 
 
-def profile_button(region_id: str, delineation: str, width: str = "content") -> None:
+def profile_button(region_id: str, delineation: str, width: str = "content", help_text: str | None = None) -> None:
     """"Download regioprofiel (PDF)": the two-page profile of this region and delineation, built only when clicked
     (on the small download lane, from the store version of this run: :func:`dashboard.downloads.offered`)."""
     from dashboard import downloads, report
@@ -500,7 +503,7 @@ def profile_button(region_id: str, delineation: str, width: str = "content") -> 
         "Download regioprofiel (PDF)", data=downloads.offered(lambda: report.build_pdf(region_id, delineation)),
         file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key=f"pdf_{region_id}", width=width,
-        help="Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
+        help=help_text or "Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
     )
 
 

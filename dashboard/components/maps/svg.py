@@ -109,7 +109,14 @@ def _legend(spec: MapSpec, width: float, font: float, uid: str, missing: bool, t
     ind = spec.indicator
     if title and ind is not None:
         text = f"{ind.name}, {ind.period}"
-        leg.add(width, f'<text x="0" y="{font * 0.95:.1f}" font-size="{font:g}" font-weight="700">{esc(text)}</text>')
+        words, lines = text.split(" "), [""]
+        for word in words:  # a title wider than the legend wraps (a narrow beamer map)
+            if lines[-1] and text_width(f"{lines[-1]} {word}", font) > width:
+                lines.append(word)
+            else:
+                lines[-1] = f"{lines[-1]} {word}".strip()
+        for line in lines:
+            leg.add(width, f'<text x="0" y="{font * 0.95:.1f}" font-size="{font:g}" font-weight="700">{esc(line)}</text>')
     fs = f'font-size="{font:g}"'
     sw = font * 1.25  # swatch size
     ty = font * 0.95  # text baseline inside a row

@@ -1,0 +1,116 @@
+"""Presentation mode on a beamer: every region, four screen sizes, both views, in one browser page (issue 22.9, 22.10)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from data_loaders.config import DUCKDB_OFFLINE
+from tests.e2e.harness import MAP_SVG, StreamlitServer
+from tests.e2e.test_browser import JS_OVERFLOW, JS_TEXT_SIZES, MIN_TEXT_PX, TEN_AND_MORE, Visit
+
+pytestmark = pytest.mark.browser
+
+SIZES = [{"width": 1024, "height": 768}, {"width": 1280, "height": 720}, {"width": 1280, "height": 800},
+         {"width": 1920, "height": 1080}]
+SHOTS = {("noord-en-oost-groningen", 1024), ("noord-en-oost-groningen", 1920), ("zuid-limburg", 1024),
+         ("noord-nederland", 1920), ("twente", 1280)}
+# Whether the source note is inside the viewport, and which tiles/cards a visible tooltip covers.
+JS_PLACES = """() => {
+  const inside = (r) => r.width > 0 && r.top >= 0 && r.bottom <= innerHeight + 0.5 && r.left >= 0 && r.right <= innerWidth + 0.5;
+  const note = document.querySelector('.bw-note');
+  const tip = document.querySelector('[data-testid="stTooltipContent"]');
+  const covered = [];
+  if (tip) {
+    const t = tip.getBoundingClientRect();
+    for (const el of document.querySelectorAll('.bw-ptile, .bw-card, .bw-claim')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && r.left < t.right && r.right > t.left && r.top < t.bottom && r.bottom > t.top) covered.push(el.innerText.slice(0, 40));
+    }
+  }
+  return {note: !!note && inside(note.getBoundingClientRect()), tip: !!tip, covered};
+}"""
+# Buttons whose label is cut anywhere inside them (Streamlit ellipsises a wrapper, not only the <p> JS_OVERFLOW checks).
+JS_CUT = """() => Array.from(document.querySelectorAll('button')).filter(b => b.offsetParent).filter(b =>
+  [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible'))
+  .map(b => b.innerText)"""
+JS_MAP_NAMES = f"""() => Array.from(document.querySelectorAll('{MAP_SVG} .labels text, {MAP_SVG} .gkey text.kn'))
+  .map(t => t.textContent.trim())"""
+
+
+def _members(store: Path) -> dict[str, set[str]]:
+    """Region id → names of its member gemeenten (default delineation), from the store the server reads."""
+    con = duckdb.connect(str(store), read_only=True, config=DUCKDB_OFFLINE)
+    try:
+        rows = con.execute(
+            """SELECT DISTINCT m.region_id, r.name FROM region_members m
+               JOIN region_defs d ON d.region_id = m.region_id AND d.default_delineation = m.delineation
+               JOIN regions r ON r.region_code = m.gemeente_code""").fetchall()
+    finally:
+        con.close()
+    out: dict[str, set[str]] = {}
+    for region_id, name in rows:
+        out.setdefault(region_id, set()).add(name)
+    return out
+
+
+def _problems(visit: Visit, label: str, members: set[str], view: str) -> list[str]:
+    page = visit.page
+    out = []
+    overflow = page.evaluate(JS_OVERFLOW)
+    if overflow["doc"] > 0 or overflow["main"] > 0:
+        out.append(f"{label}: scrolt {overflow['doc']}/{overflow['main']} px")
+    cut = sorted(set(overflow["cut"]) | set(page.evaluate(JS_CUT)))
+    if cut:
+        out.append(f"{label}: afgekapte knoppen {cut}")
+    sizes = page.evaluate(JS_TEXT_SIZES)
+    small = [(t, s) for t, s in sizes if s < MIN_TEXT_PX]
+    if small:
+        out.append(f"{label}: tekst < {MIN_TEXT_PX} px {small[:6]}")
+    texts = " ".join(t for t, _ in sizes)
+    section = "Wat de documenten zeggen" if view == "kerncijfers" else "Per thema"
+    missing = [n for n in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", section) if n not in texts]
+    if missing:
+        out.append(f"{label}: niet zichtbaar {missing}")
+    if view == "themas" and page.locator(".bw-ptile:visible").count() != 13:
+        out.append(f"{label}: thema-overzicht niet compleet")
+    places = page.evaluate(JS_PLACES)
+    if not places["note"]:
+        out.append(f"{label}: bronvermelding niet in beeld")
+    names = page.evaluate(JS_MAP_NAMES)
+    if set(names) != members or len(names) != len(members):
+        out.append(f"{label}: kaartnamen {sorted(set(names) ^ members)} wijken af van de gemeenten")
+    return out
+
+
+def test_presentation_fits_every_beamer(browser_context: Any, dashboard_server: StreamlitServer, built_store: Path,
+                                        screenshot_dir: Path) -> None:
+    """13 regions × 4 sizes × 2 views: no scrolling, visible text ≥ 20 px (map text in screen px), whole button
+    labels, the source note in view, every member gemeente named on the map; the PDF tooltip covers no tile."""
+    members = _members(built_store)
+    visit = Visit(browser_context, dashboard_server)
+    problems: list[str] = []
+    try:
+        for size in SIZES:
+            visit.page.set_viewport_size(size)
+            for region_id in TEN_AND_MORE:
+                for view in ("kerncijfers", "themas"):
+                    label = f"{region_id} {size['width']}x{size['height']} {view}"
+                    visit.open(f"/{region_id}?presentatie=1" + ("&weergave=themas" if view == "themas" else ""), has_map=True)
+                    visit.page.wait_for_timeout(150)  # the fit helper hides claims that do not fit
+                    problems += _problems(visit, label, members[region_id], view)
+                    if (region_id, size["width"]) in SHOTS:
+                        visit.screenshot(screenshot_dir, f"presentatie_fit_{region_id}_{size['width']}x{size['height']}_{view}")
+            visit.page.get_by_role("button", name="Download regioprofiel (PDF)").hover()
+            visit.page.wait_for_selector('[data-testid="stTooltipContent"]', timeout=10_000)
+            places = visit.page.evaluate(JS_PLACES)
+            if places["covered"]:
+                problems.append(f"PDF-tooltip {size['width']}x{size['height']} bedekt {places['covered']}")
+            visit.page.mouse.move(0, 0)
+        visit.assert_clean()
+    finally:
+        visit.page.close()
+    assert problems == [], "\n".join(problems)
