@@ -29,6 +29,9 @@ GM_SURROUNDINGS = 0.3  # degrees of latitude (about 33 km) shown around a gemeen
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
 # The beamer's map: narrower, so that a 4:3 screen (map column ≈ 425 px wide at 1024) still draws its text ≥ 20 px.
 BEAMER_MAP = {"width": 430, "total_height": 545, "font_px": 21, "aspect": 0.8}
+# A labelled map names every member gemeente (on the map or in a numbered key) up to this many members (Noord-Nederland
+# has 40); larger areas (the big provinces, Nederland) name what fits, as a key of 50+ names would not fit a PDF page.
+MAX_NAMED = 40
 _EMPTY_VALUES = ["indicator_id", "period", "value", "method", "coverage", "source_table", "reason"]
 
 
@@ -365,7 +368,7 @@ def region_map(key: str, delineation: str | None, indicator_id: str, show_claims
         domain=mapdata.domain(indicator_id, "GM", period) if period else None,
         context=context, outlines=(line,),
         claims=mapdata.claims(region_id=key) if show_claims and delineation is not None else None, bbox=bbox,
-        title=target.name if target else key, named=codes,
+        title=target.name if target else key, named=codes if len(codes) <= MAX_NAMED else (),
     )
 
 
