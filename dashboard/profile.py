@@ -8,6 +8,7 @@ gap trend and verdicts are the pipeline's stored results, positions are ranks of
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,10 @@ GM_SURROUNDINGS = 0.3  # degrees of latitude (about 33 km) shown around a gemeen
 PRESENTATION_MAP = {"width": 520, "total_height": 545, "font_px": 21, "aspect": 0.8}
 # The beamer's map: narrower, so that a 4:3 screen (map column ≈ 425 px wide at 1024) still draws its text ≥ 20 px.
 BEAMER_MAP = {"width": 430, "total_height": 545, "font_px": 21, "aspect": 0.8}
+# Short names on the beamer (cards and the map's legend); the unit line and the tooltip keep the full definition.
+PRESENTATION_LABELS = {"levensverwachting": "Levensverwachting", "mediaan_inkomen": "Mediaan inkomen",
+                       "werkloosheid": "Werkloosheid", "tevredenheid_leven": "Tevreden met het leven",
+                       "ervaren_gezondheid": "Ervaren gezondheid", "afstand_ziekenhuis": "Afstand ziekenhuis"}
 # A labelled map names every member gemeente (on the map or in a numbered key) up to this many members (Noord-Nederland
 # has 40); larger areas (the big provinces, Nederland) name what fits, as a key of 50+ names would not fit a PDF page.
 MAX_NAMED = 40
@@ -380,8 +385,10 @@ def region_svg(key: str, delineation: str | None, indicator_id: str, show_claims
     if presentation or beamer:
         p = BEAMER_MAP if beamer else PRESENTATION_MAP
         spec = region_map(key, delineation, indicator_id, show_claims, aspect=p["aspect"])
+        if beamer and spec.indicator is not None and indicator_id in PRESENTATION_LABELS:  # one legend line, not two
+            spec = dataclasses.replace(spec, indicator=dataclasses.replace(spec.indicator, name=PRESENTATION_LABELS[indicator_id]))
         return maps.payload(spec, table=False, width=p["width"], total_height=p["total_height"], labels=True,
-                            font_px=p["font_px"], interactive=False, uid="pm", legend_title=True)
+                            font_px=p["font_px"], interactive=False, uid="pm", legend_title=True, key_inside=beamer)
     return maps.payload(region_map(key, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
 
 

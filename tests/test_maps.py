@@ -344,3 +344,27 @@ def test_area_map_names_the_area_and_own_map_every_gemeente(store_env: Path) -> 
     assert "Kerkrade" in names
     own = _named(profile.own_svg(("GM0014", "GM0037", "GM0047", "GM0050", "GM0059"), MAP_INDICATOR, presentation=True))[0]
     assert sorted(own) == ["Achtkarspelen", "Groningen", "Stadskanaal", "Veendam", "Zeewolde"]
+
+
+def test_beamer_map_keeps_its_height_and_names_or_counts_every_member(store_env: Path) -> None:
+    """Issue 22.9/22.10 on the beamer: the key fits inside the fixed 545-high viewBox (so the slide keeps its text
+    ≥ 20 px); every member is named once, or counted in the key's last line that points to the PDF profile."""
+    from dashboard import data, profile
+    from dashboard.views.regio import DEFAULT_MAP_INDICATOR
+    box = profile.BEAMER_MAP
+    partial = {}
+    for rid in TEN_AND_MORE:
+        delin = data.region_defs()[rid].default_delineation
+        svg = profile.region_svg(rid, delin, DEFAULT_MAP_INDICATOR, True, beamer=True)
+        members = {data.regions_table().set_index("region_code").loc[c, "name"] for c in profile.members(rid, delin)}
+        names, boxes, key_bottom, height = _named(svg)
+        assert height <= box["total_height"] + 0.5 and key_bottom <= height, rid
+        rest = re.search(r'class="kmore" data-n="(\d+)"[^>]*>\+ (\d+) gemeenten: zie regioprofiel<', svg)
+        left = int(rest.group(1)) if rest and rest.group(1) == rest.group(2) else 0
+        assert set(names) <= members and len(set(names)) == len(names) and len(names) + left == len(members), rid
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (rid, a, b)
+        if left:
+            partial[rid] = left
+    assert len(partial) <= 2, partial  # the others name every member on the slide (measured: 11 of 13)

@@ -18,9 +18,7 @@ DEFAULT_TRENDS = ["werkloosheid", "mediaan_inkomen", "ervaren_gezondheid", "tevr
 MAX_TRENDS = 4
 PRESENTATION_KEYS = ["levensverwachting", "mediaan_inkomen", "werkloosheid", "tevredenheid_leven",
                      "ervaren_gezondheid", "afstand_ziekenhuis"]
-PRESENTATION_LABELS = {"levensverwachting": "Levensverwachting", "mediaan_inkomen": "Mediaan inkomen",
-                       "werkloosheid": "Werkloosheid", "tevredenheid_leven": "Tevreden met het leven",
-                       "ervaren_gezondheid": "Ervaren gezondheid", "afstand_ziekenhuis": "Afstand ziekenhuis"}
+PRESENTATION_LABELS = profile.PRESENTATION_LABELS
 BETTER, WORSE, NEUTRAL = "#1b7837", "#b35806", "#6b6b6b"  # colour-blind-safe green/orange pair
 _PAGES: dict[str, Any] = {}
 _OVERVIEW_PAGES: dict[str, Any] = {}
@@ -471,7 +469,7 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
             st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
         # under the claims (the fit helper hides claims to make room), right: its short tooltip stays over free space
-        profile_button(region_id, delineation, help_text="Twee A4-pagina's (PDF/UA).")
+        profile_button(region_id, delineation, help_text="")  # no tooltip: on a beamer it would cover a claim
     note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
     with note_col:  # the theme view shows no positions: its note is a line shorter
         rank_note = "" if themes else " # = positie onder 40 COROP-gebieden."
@@ -503,7 +501,8 @@ def profile_button(region_id: str, delineation: str, width: str = "content", hel
         "Download regioprofiel (PDF)", data=downloads.offered(lambda: report.build_pdf(region_id, delineation)),
         file_name=report.file_name(region_id, delineation), mime="application/pdf", on_click="ignore",
         icon=":material/picture_as_pdf:", key=f"pdf_{region_id}", width=width,
-        help=help_text or "Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
+        help=None if help_text == "" else help_text or
+        "Twee A4-pagina's met kaart, kerncijfers, thema's en claims; toegankelijke PDF (PDF/UA).",
     )
 
 

@@ -173,10 +173,12 @@ def _disc(x: float, y: float, number: int, font: float) -> str:
             f'<text x="{x:.1f}" y="{y + font * 0.35:.1f}" text-anchor="middle">{number}</text>')
 
 
-def numbers_svg(missed: Sequence[tuple[str, float, float]], font: float, occupied: Boxes) -> tuple[str, list[str]]:
+def numbers_svg(missed: Sequence[tuple[str, float, float]], font: float, occupied: Boxes,
+                limit: int | None = None) -> tuple[str, list[str]]:
     """A numbered disc (font ``font``) for each area that got no name, at its label point or the nearest free spot
-    around it (with a leader line); numbered top to bottom, left to right. Returns the SVG and the names in order."""
-    ordered = sorted(missed, key=lambda m: (round(m[2] / (font * 2)), m[1]))
+    around it (with a leader line); numbered top to bottom, left to right; only the first ``limit`` with a limit.
+    Returns the SVG and the names in order."""
+    ordered = sorted(missed, key=lambda m: (round(m[2] / (font * 2)), m[1]))[:limit]
     out, names = [], []
     for number, (name, x0, y0) in enumerate(ordered, start=1):
         r = _disc_r(number, font)
@@ -202,24 +204,54 @@ def numbers_svg(missed: Sequence[tuple[str, float, float]], font: float, occupie
     return group, names
 
 
-def key_svg(names: Sequence[str], font: float, width: float, top: float) -> tuple[str, float]:
-    """The key to the numbered discs under the map: "N  Name" in as many columns as fit ``width``, filled column by
-    column from ``top``; returns the SVG and its height (0 without names)."""
-    if not names:
-        return "", 0.0
-    r = _disc_r(len(names), font)
+def _key_layout(names: Sequence[str], font: float, width: float) -> tuple[int, list[float], float]:
+    """Rows, column start x and disc radius of the key: as many columns as fit ``width``, each as wide as its
+    longest entry."""
+    r = _disc_r(max(len(names), 1), font)
     gap = font * 0.9
-    entry = 2 * r + font * 0.4 + max(text_width(n, font) for n in names) + gap
-    cols = max(1, min(len(names), int((width + gap) // entry)))
-    rows = math.ceil(len(names) / cols)
+    entry = [2 * r + font * 0.4 + text_width(n, font) for n in names]
+    for cols in range(len(names), 0, -1):  # the most columns that fit
+        rows = math.ceil(len(names) / cols)
+        widths = [max(entry[c * rows:(c + 1) * rows]) for c in range(math.ceil(len(names) / rows))]
+        if sum(widths) + gap * (len(widths) - 1) <= width or cols == 1:
+            starts = [4 + sum(widths[:c]) + gap * c for c in range(len(widths))]
+            return rows, starts, r
+    return len(names), [4.0], r
+
+
+def key_height(n_rows: int, font: float) -> float:
+    """Height of a key of ``n_rows`` lines."""
+    return n_rows * font * 1.45 + font * 0.6 if n_rows else 0.0
+
+
+def key_capacity(names: Sequence[str], font: float, width: float, max_height: float) -> int:
+    """How many of ``names`` (in order) fit a key of at most ``max_height``, leaving a line for the rest."""
+    for n in range(len(names), -1, -1):
+        rows = _key_layout(names[:n], font, width)[0] if n else 0
+        if key_height(rows + (n < len(names)), font) <= max_height:
+            return n
+    return 0
+
+
+def key_svg(names: Sequence[str], font: float, width: float, top: float, more: int = 0) -> tuple[str, float]:
+    """The key to the numbered discs under the map: "N  Name" in as many columns as fit ``width`` (each column as
+    wide as its longest name), filled column by column from ``top``; ``more`` areas without name get a last line
+    pointing to the PDF profile. Returns the SVG and its height (0 without names)."""
+    if not names and not more:
+        return "", 0.0
+    rows, starts, r = _key_layout(names, font, width) if names else (0, [4.0], 0.0)
     line = font * 1.45
     parts = []
     for i, name in enumerate(names):
-        x, cy = 4 + (i // rows) * entry, top + font * 0.3 + (i % rows) * line + line / 2
+        x, cy = starts[i // rows], top + font * 0.3 + (i % rows) * line + line / 2
         parts.append(f'{_disc(x + r, cy, i + 1, font)}<text class="kn" x="{x + 2 * r + font * 0.4:.1f}" '
                      f'y="{cy + font * 0.35:.1f}" font-weight="400">{esc(name)}</text>')
+    if more:
+        cy = top + font * 0.3 + rows * line + line / 2
+        parts.append(f'<text class="kmore" data-n="{more}" x="4" y="{cy + font * 0.35:.1f}" font-weight="400">'
+                     f'{esc(f"+ {more} gemeenten: zie regioprofiel")}</text>')
     return (f'<g class="gkey" font-size="{font:g}" font-weight="700">{"".join(parts)}</g>',
-            rows * line + font * 0.6)
+            key_height(rows + bool(more), font))
 
 
 def outline_labels_svg(outlines: Sequence[Outline], proj: Projection, font: float, occupied: Boxes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,16 @@ from dashboard.components.maps.colour import (
     legend_direction,
     palette_for,
 )
-from dashboard.components.maps.labels import Boxes, halo, key_svg, labels_svg, numbers_svg, outline_labels_svg, text_width
+from dashboard.components.maps.labels import (
+    Boxes,
+    halo,
+    key_capacity,
+    key_svg,
+    labels_svg,
+    numbers_svg,
+    outline_labels_svg,
+    text_width,
+)
 from dashboard.components.maps.projection import (
     Projection,
     clip_polyline,
@@ -159,11 +169,42 @@ def _legend(spec: MapSpec, width: float, font: float, uid: str, missing: bool, t
     return leg
 
 
+MIN_MAP_SHARE = 0.5  # with ``key_inside``, the map keeps at least this share of the fixed height
+FALLBACK_MAP_SHARES = (0.75, 0.7, 0.65, 0.6)  # map sizes tried when even then the key cannot name all (rest: the PDF)
+
+
 def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None, labels: bool = False,
                font_px: float = 13, interactive: bool = True, uid: str = "bwm", legend: bool = True,
                legend_title: bool = False, total_height: float | None = None, step: float = 0.5,
-               pad: float = 0.03, link: str | None = AREA_LINK) -> str:
-    """The map as one self-contained SVG string.
+               pad: float = 0.03, link: str | None = AREA_LINK, key_inside: bool = False) -> str:
+    """The map as one self-contained SVG string; with ``key_inside`` (and ``total_height``) the key to the numbered
+    names fits inside ``total_height`` too: the map shrinks (to at least :data:`MIN_MAP_SHARE`) instead of the
+    viewBox growing, so a screen that scales the SVG to a fixed height keeps every text at ``font_px``."""
+    options = dict(width=width, height=height, labels=labels, font_px=font_px, interactive=interactive, uid=uid,
+                   legend=legend, legend_title=legend_title, step=step, pad=pad, link=link)
+    if not (key_inside and labels and total_height):
+        return _render_svg(spec, total_height=total_height, **options)[0]
+    body = total_height
+    while body >= total_height * MIN_MAP_SHARE:  # the largest map (in steps of half a text line) whose key fits under it
+        svg, key_h = _render_svg(spec, total_height=body, **options)
+        if body + key_h <= total_height + 0.5:
+            return svg
+        body -= font_px / 2
+    best = None  # no room for every name: the map (of these sizes) that leaves the fewest to the PDF profile
+    for share in FALLBACK_MAP_SHARES:
+        body = total_height * share
+        svg, _ = _render_svg(spec, total_height=body, key_max=total_height - body, **options)
+        left = int(m.group(1)) if (m := re.search(r'class="kmore" data-n="(\d+)"', svg)) else 0
+        if best is None or left < best[0]:
+            best = (left, svg)
+    return best[1]
+
+
+def _render_svg(spec: MapSpec, *, width: float, height: float | None, labels: bool, font_px: float,
+                interactive: bool, uid: str, legend: bool, legend_title: bool, total_height: float | None,
+                step: float, pad: float, link: str | None, key_max: float | None = None) -> tuple[str, float]:
+    """:func:`render_svg`'s drawing; returns the SVG and the key's height (``key_max`` caps the key: the areas
+    it cannot name are counted in its last line).
 
     ``width`` × ``height`` is the map's viewBox (the page scales it; the legend band comes below); without
     ``height`` the map keeps the box's aspect, and ``total_height`` fixes map plus legend instead. ``labels``
@@ -258,16 +299,20 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
     key, key_h = "", 0.0
     if labels:  # every named area: its name, or a numbered disc and the key below the legend (the viewBox grows)
         names, missed = labels_svg(features, spec, proj, font_px, occupied)
-        discs, keyed = numbers_svg(missed, font_px, occupied)
+        limit = None
+        if key_max is not None:  # the slide's room: as many numbers as the key can name, the rest counted
+            order = [m[0] for m in sorted(missed, key=lambda m: (round(m[2] / (font_px * 2)), m[1]))]
+            limit = key_capacity(order, font_px, width - 8, key_max)
+        discs, keyed = numbers_svg(missed, font_px, occupied, limit)
         out.append(names + discs)
-        key, key_h = key_svg(keyed, font_px, width - 8, map_h + leg_h)
+        key, key_h = key_svg(keyed, font_px, width - 8, map_h + leg_h, more=len(missed) - len(keyed))
     out.append("</g>")
     if leg and leg.rows:
         out.append(f'<g class="legend" transform="translate(4 0)">{leg.render(map_h + 2)}</g>')
     out.append(key + "</svg>")
     if key_h:
         out[0] = out[0].replace(f'viewBox="0 0 {width:g} {total_h:.0f}"', f'viewBox="0 0 {width:g} {total_h + key_h:.0f}"', 1)
-    return "".join(out)
+    return "".join(out), key_h
 
 
 def _tip(title: str, items: Sequence[str]) -> str:
