@@ -90,12 +90,13 @@ def without_none(frame: pd.DataFrame) -> pd.DataFrame:
 MISSING = "geen data"  # what a table shows in an empty number cell (``st.dataframe(placeholder=...)``)
 
 
-def number_column(label: str, decimals: int | None = None, help: str | None = None) -> Any:  # noqa: A002 - Streamlit's name
+def number_column(label: str, decimals: int | None = None, help: str | None = None,  # noqa: A002 - Streamlit's name
+                  width: int | None = None) -> Any:
     """A number column that sorts as numbers and shows them the Dutch way ('113.915', '80,7'): Streamlit's
     'localized' format, whose locale the document helper fixes to nl-NL (:mod:`dashboard.document`). ``decimals``
-    fixes the decimals of the column; without it the values show as they are (round them first)."""
+    fixes the decimals of the column; without it the values show as they are (round them first). ``width``: pixels."""
     step = None if decimals is None else (1 if decimals <= 0 else round(10.0 ** -decimals, decimals))
-    return st.column_config.NumberColumn(label, format="localized", step=step, help=help)
+    return st.column_config.NumberColumn(label, format="localized", step=step, help=help, width=width)
 
 
 def year_column(label: str = "Jaar") -> Any:

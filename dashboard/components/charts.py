@@ -6,6 +6,8 @@ Dutch formatting (decimal comma) through a Vega locale; every chart has a text a
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -13,6 +15,9 @@ REGION, NL_COLOUR, PROVINCE, OTHER = "#08519c", "#a6470a", "#4d4d4d", "#9e9e9e"
 DUTCH_FORMAT = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
 AXIS = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"}
 LEGEND = {"labelFontSize": 13, "titleFontSize": 13, "labelColor": "#1a1a1a", "titleColor": "#1a1a1a"}
+# Facilities legend: below the plot, one entry per line, no label cut short (Vega's default labelLimit is 160 px).
+FACILITY_LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 0}
+FACILITY_LABEL_WIDTH = 16  # characters per line of a facility's name (whole words wrapped: the plot keeps its width)
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
@@ -36,7 +41,8 @@ def show(chart_spec: dict | None, alt_text: str, key: str | None = None, *, wait
     import streamlit as st
 
     if wait:
-        height = int(chart_spec.get("height", 200)) + 70  # plotting area plus axes and title
+        plot = chart_spec.get("height", 200)
+        height = (int(plot) if isinstance(plot, int | float) else 400) + 70  # plotting area plus axes and title
         st.markdown(f"<div class='bw-charts-pending' aria-busy='true' style='height:{height}px'>"
                     "<span class='bw-sr'>Grafiek wordt geladen.</span></div>", unsafe_allow_html=True)
         return
@@ -112,11 +118,16 @@ def facilities(frame: pd.DataFrame) -> alt.Chart:
         pd.DataFrame({"Voorziening": frame["Voorziening"], "soort": kinds[2], "jaar": frame["Jaar"],
                       "km": frame["Nederland (km)"]}),
     ], ignore_index=True)
+    long["label"] = long["Voorziening"].map(
+        lambda name: "\n".join(textwrap.wrap(name, FACILITY_LABEL_WIDTH, break_long_words=False)) or name)
+    order = list(dict.fromkeys(long["label"]))
+    # The legend stacks its three entries (a row of them ran past the chart's right edge, "Ne…", in a 1366 px
+    # window), the axis title takes three lines and long facility names wrap, so all fit the narrow column at 1024 px.
     return dutch(alt.Chart(long).mark_point(filled=True, size=110).encode(
-        x=alt.X("km:Q", title="gemiddelde afstand over de weg (km), lager is beter"),
-        y=alt.Y("Voorziening:N", title=None, sort=list(frame["Voorziening"]), axis=alt.Axis(labelLimit=320)),
+        x=alt.X("km:Q", title=["gemiddelde afstand", "over de weg (km),", "lager is beter"]),
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')")),
         color=alt.Color("soort:N", title=None, scale=alt.Scale(domain=kinds, range=["#9ecae1", REGION, NL_COLOUR])),
         shape=alt.Shape("soort:N", title=None, scale=alt.Scale(domain=kinds, range=["circle", "circle", "diamond"])),
         tooltip=[alt.Tooltip("Voorziening:N"), alt.Tooltip("soort:N", title="reeks"), alt.Tooltip("jaar:O"),
                  alt.Tooltip("km:Q", format=",.2f")],
-    ).properties(height=28 * len(frame) + 30), orient="bottom")
+    ).properties(height=28 * len(frame) + 30), **FACILITY_LEGEND)

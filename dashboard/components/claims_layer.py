@@ -162,7 +162,7 @@ def _claim_body(claim: Any, docs: dict[str, Any], verdict: dict[str, Any], regio
 
         charts.show(evidence_spec(claim.id, region_id, delineation), evidence.chart_summary(verdict))
         show_table(table, numbers=evidence.TABLE_NUMBERS, years=evidence.TABLE_YEARS, placeholder="–")
-        st.caption("Bron: CBS; toets en drempels: zie Over. Paren zonder bruikbare cijfers tellen niet mee; "
+        st.caption(evidence.DREMPEL_NL + " Bron: CBS. Paren zonder bruikbare cijfers tellen niet mee; "
                    "bijna gelijke indicatoren tellen één keer.")
 
     if inside_expander:  # Streamlit does not nest expanders

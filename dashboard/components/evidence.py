@@ -7,6 +7,8 @@ Nothing here judges: verdicts, outcomes and statistics come from the store (``cl
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -134,6 +136,28 @@ def _statistic(row: Any) -> str:
     return f"{'+' if row.statistic > 0 else ''}{_num(row.statistic, unit)} (drempel {_num(row.threshold, unit)})"
 
 
+LABEL_WIDTH = 26  # characters per line of an indicator name on the chart's y axis (whole names, wrapped)
+LABEL_LINES = "split(datum.label, '\\n')"  # Vega draws an array label as lines
+DREMPEL_NL = ("Drempel: het kleinste verschil dat telt, in robuuste standaardafwijkingen van de 40 COROP-gebieden "
+              "(het grijze vlak in de grafiek); een kleiner verschil, of een verschil binnen de afronding of het "
+              "betrouwbaarheidsinterval van het CBS, heet geen duidelijk verschil. De regels staan op de pagina Over.")
+
+
+SOURCE_SUFFIX = re.compile(r"\s*\((?:CBS \w+|Monitor Brede Welvaart)\)$")
+
+
+def axis_labels(names: pd.Series) -> list[str]:
+    """Indicator names for the y axis: whole words wrapped over lines of at most ``LABEL_WIDTH`` characters, without
+    the source in brackets unless two names would then read the same (the tooltip and table keep the full name)."""
+    full = list(names)
+    short = [SOURCE_SUFFIX.sub("", n) for n in full]
+    sources: dict[str, set[str]] = {}
+    for s, n in zip(short, full, strict=True):
+        sources.setdefault(s, set()).add(n)
+    chosen = [n if len(sources[s]) > 1 else s for s, n in zip(short, full, strict=True)]
+    return ["\n".join(textwrap.wrap(n, LABEL_WIDTH, break_long_words=False)) or n for n in chosen]
+
+
 def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: pd.DataFrame | None = None
           ) -> alt.Chart | None:
     """A small chart that fits the test: distance to NL per pair (niveau, groep, ontwikkeling), the gap at the
@@ -146,8 +170,11 @@ def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: 
         indicator=rows["indicator"].fillna(rows["indicator_id"]),
         kleur=rows["outcome"].map(OUTCOME_COLOURS).fillna("#595959"),
     )
+    rows = rows.assign(label=axis_labels(rows["indicator"]))
     colour = alt.Color("kleur:N", scale=None, legend=None)
-    height = min(24 * rows["indicator"].nunique() + 40, 420)
+    lines_per_row = max(label.count("\n") + 1 for label in rows["label"])
+    height = alt.Step(14 * lines_per_row + 10)  # room for every wrapped label (Vega hides labels that overlap)
+    y_axis = alt.Axis(labelExpr=LABEL_LINES, labelLimit=0)
     if test == "spreiding" and dispersion is not None and not dispersion.empty:
         disp = dispersion[dispersion["level"] == "CR"].copy()
         disp = disp[disp["indicator_id"].isin(rows["indicator_id"])]
@@ -165,9 +192,9 @@ def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: 
         ).properties(height=260)
     if test == "achterstand":
         rows = rows.assign(start=rows["statistic"] * 0, eind=rows["statistic"])
-        base = alt.Chart(rows).encode(y=alt.Y("indicator:N", title=None, sort=None))
+        base = alt.Chart(rows).encode(y=alt.Y("label:N", title=None, sort=None, axis=y_axis))
         bars = base.mark_bar(height=10).encode(
-            x=alt.X("eind:Q", title="verandering van de kloof per tien jaar, in robuuste sd (links = tegen de regio)"),
+            x=alt.X("eind:Q", title=["verandering van de kloof per tien jaar,", "in robuuste sd (links = tegen de regio)"]),
             x2="start:Q", color=colour,
             tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
                      alt.Tooltip("outcome:N", title="uitkomst")],
@@ -179,8 +206,8 @@ def chart(evidence: pd.DataFrame, test: str, names: dict[str, str], dispersion: 
             layer = bars.encode(yOffset=alt.YOffset("gebied:N")) + rule
         return layer.properties(height=height)
     base = alt.Chart(rows).mark_circle(size=90, opacity=0.9).encode(
-        x=alt.X("statistic:Q", title="verschil in robuuste standaardafwijkingen (rechts = beter)"),
-        y=alt.Y("indicator:N", title=None, sort=None), color=colour,
+        x=alt.X("statistic:Q", title=["verschil in robuuste standaardafwijkingen", "(rechts = beter)"]),
+        y=alt.Y("label:N", title=None, sort=None, axis=y_axis), color=colour,
         tooltip=[alt.Tooltip("gebied:N", title="gebied"), alt.Tooltip("indicator:N", title="indicator"),
                  alt.Tooltip("outcome:N", title="uitkomst"), alt.Tooltip("statistic:Q", title="sd", format="+.2f")],
     )
@@ -194,4 +221,5 @@ def chart_summary(verdict: dict[str, Any]) -> str:
     """Text alternative for the evidence chart."""
     return (f"Grafiek bij de claim: {verdict.get('n_support', 0)} van de {verdict.get('n_indicators', 0)} beoordeelde "
             f"indicatoren wijzen in de richting van de claim, {verdict.get('n_contra', 0)} de andere kant. "
-            "Het grijze vlak is de drempel: verschillen daarbinnen tellen niet. De tabel hieronder geeft dezelfde cijfers.")
+            "Het grijze vlak is de drempel, het kleinste verschil dat telt: verschillen daarbinnen tellen niet. "
+            "De tabel hieronder geeft dezelfde cijfers.")

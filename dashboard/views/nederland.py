@@ -14,6 +14,8 @@ LEVELS = {"GM": "Gemeenten", "CR": "COROP-gebieden", "PV": "Provincies"}
 LEVELS_IN_TEXT = {"GM": "gemeenten", "CR": "COROP-gebieden", "PV": "provincies"}
 DEFAULT_INDICATOR = "tevredenheid_leven"
 POSITION_PX, AREA_PX = 70, 190  # ranking column widths (the browser test clicks the 'Waarde' header after them)
+HEADER_PX_PER_CHAR, HEADER_PAD_PX = 8, 32  # a header's width: bold 14 px text plus the cell padding and sort arrow
+METHOD_PX = 200
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -120,9 +122,12 @@ def render() -> None:
                 "Positie": st.column_config.TextColumn("Positie", width=POSITION_PX,
                                                        help="1 = best onder alle gebieden van het niveau"),
                 "Gebied": st.column_config.TextColumn("Gebied", width=AREA_PX),
-                "Waarde": common.number_column(f"Waarde ({unit})", decimals, help=f"Eenheid: {cat['unit']}"),
-                "Verschil met NL": common.number_column("Verschil met NL", decimals,
+                "Waarde": common.number_column(f"Waarde ({unit})", decimals, help=f"Eenheid: {cat['unit']}",
+                                               width=header_px(f"Waarde ({unit})")),
+                "Verschil met NL": common.number_column("Verschil met NL", decimals, width=header_px("Verschil met NL"),
                                                         help=f"Waarde min de waarde van Nederland, in {cat['unit']}"),
+                "Methode": st.column_config.TextColumn("Methode", width=METHOD_PX,
+                                                       help="Hoe het cijfer tot stand kwam (CBS of afgeleid)"),
             },
         )
         methods = sorted({method_nl(m) for m in frame["method"].dropna()})
@@ -130,6 +135,11 @@ def render() -> None:
         st.caption(f"Bron: CBS {_source_name(cat['source_table'])}{title}, {period}. "
                    f"Methode: {'; '.join(methods) or '–'}.")
     common.footer()
+
+
+def header_px(label: str) -> int:
+    """A ranking column width in which ``label`` reads whole (the grid cuts a header to its column's width)."""
+    return max(90, HEADER_PX_PER_CHAR * len(label) + HEADER_PAD_PX)
 
 
 PICKED = "_nl_period_picked"  # session key: the year the visitor chose (slider or link), kept across indicators
@@ -189,4 +199,4 @@ def ranking_table(frame: pd.DataFrame, unit: str, only: set[str] | None = None) 
     ).reset_index(drop=True)
 
 
-__all__ = ["national_map", "national_svg", "ranking_table", "render", "fmt_num"]
+__all__ = ["header_px", "national_map", "national_svg", "ranking_table", "render", "fmt_num"]
