@@ -202,6 +202,7 @@ def test_national_ranking_filtered_to_a_region(con, store_env: Path) -> None:  #
     assert sorted(table["Gebied"]) == sorted(members)
     assert pd.api.types.is_float_dtype(table["Waarde"]) and table["Waarde"].notna().any()  # sorts as numbers
     config = json.loads(at.dataframe[0].proto.columns)
-    assert config["Waarde"]["type_config"]["format"] == "localized" and config["Waarde"]["label"] == "Waarde (%)"
+    assert config["Waarde"]["type_config"]["format"] == "localized" and config["Waarde"]["label"] == "Waarde"
+    assert "%" in config["Waarde"]["help"]  # the unit: in the header's help and the line above the map
     positions = [int(r.strip("\u2007")) for r in table["Positie"] if r != "–"]
     assert max(positions) > len(table)  # positions stay those among all 342 gemeenten
