@@ -187,6 +187,9 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 [data-testid="stMain"] [class*="st-key-pdf_"] { align-self: flex-end; }
 [data-testid="stTooltipContent"], [data-testid="stTooltipContent"] p { font-size: max(20px, 2.8vh) !important; line-height: 1.2; }
 [data-testid="stTooltipContent"] { max-width: 34vw; }
+/* The source note row stands at the bottom of the screen whatever the claims' height: a region change does not move it. */
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { min-height: 97.5vh; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > *:has(.bw-note) { margin-top: auto; }
 /* A region change reruns the page: no faded frame while it does (the layout stays where it was). */
 [data-testid="stMain"] [data-stale="true"] { opacity: 1 !important; transition: none !important; }
 /* 4:3 and other narrow screens: the same slide, tighter (the cards column is narrower, its texts wrap more). */

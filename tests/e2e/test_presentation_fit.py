@@ -123,3 +123,38 @@ def test_presentation_fits_every_beamer(browser_context: Any, dashboard_server: 
     finally:
         visit.page.close()
     assert problems == [], "\n".join(problems)
+
+
+JS_BOXES = f"""() => Object.fromEntries([['kaart', '{MAP_SVG}'], ['kerncijfers', '.bw-cards'], ['titel', '.bw-title'],
+  ['bron', '.bw-note']].map(([k, s]) => {{ const r = document.querySelector(s)?.getBoundingClientRect();
+  return [k, r ? [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)] : null]; }}))"""
+
+
+JS_FITTED = """() => { const m = document.querySelector('[data-testid="stMain"]');
+  return document.documentElement.scrollHeight <= innerHeight && (!m || m.scrollHeight <= m.clientHeight); }"""
+
+
+def test_next_region_keeps_the_slide_in_place(browser_context: Any, dashboard_server: StreamlitServer) -> None:
+    """22.3: "volgende regio" (→) on a beamer: the map, the key figures, the title and the source note keep their
+    place and size (± 2 px), from a region with a long key to one without, at 4:3 and 16:9."""
+    visit = Visit(browser_context, dashboard_server)
+    try:
+        for size in ({"width": 1024, "height": 768}, {"width": 1280, "height": 720}):
+            visit.page.set_viewport_size(size)
+            for region_id in ("kop-van-noord-holland", "twente", "zuid-limburg"):
+                visit.open(f"/{region_id}?presentatie=1", has_map=True)
+                visit.page.wait_for_function(JS_FITTED, timeout=10_000)
+                before = visit.page.evaluate(JS_BOXES)
+                title = visit.page.locator(".bw-title").inner_text()
+                visit.page.keyboard.press("ArrowRight")
+                visit.page.wait_for_function("(t) => document.querySelector('.bw-title')?.textContent !== t", arg=title,
+                                             timeout=30_000)
+                visit.settle(has_map=True)
+                visit.page.wait_for_function(JS_FITTED, timeout=10_000)  # the fit helper has hidden what does not fit
+                after = visit.page.evaluate(JS_BOXES)
+                moved = {k: (before[k], after[k]) for k in before
+                         if before[k] is None or after[k] is None or max(abs(a - b) for a, b in zip(before[k], after[k], strict=True)) > 2}
+                assert moved == {}, (region_id, size, moved)
+        visit.assert_clean()
+    finally:
+        visit.page.close()

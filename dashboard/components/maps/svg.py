@@ -184,6 +184,12 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
                    legend=legend, legend_title=legend_title, step=step, pad=pad, link=link)
     if not (key_inside and labels and total_height):
         return _render_svg(spec, total_height=total_height, **options)[0]
+    svg = _fitted_key_svg(spec, total_height, options)  # always the full height: the slide does not jump
+    return re.sub(r'viewBox="0 0 ([\d.]+) [\d.]+"', lambda m: f'viewBox="0 0 {m.group(1)} {total_height:.0f}"', svg, count=1)
+
+
+def _fitted_key_svg(spec: MapSpec, total_height: float, options: dict[str, Any]) -> str:
+    font_px = options["font_px"]
     body = total_height
     while body >= total_height * MIN_MAP_SHARE:  # the largest map (in steps of half a text line) whose key fits under it
         svg, key_h = _render_svg(spec, total_height=body, **options)
