@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, profile
-from dashboard.components import charts, glance, maps
+from dashboard.components import charts, glance, map_picker, maps
 from dashboard.components.claims_layer import verdict_badge
 from dashboard.components.fmt import fmt_num, fmt_signed, method_nl, with_unit
 from dashboard.params import ViewParams, set_params
@@ -103,15 +103,9 @@ def render() -> None:
     _pdf_button(code=code)
     _belongs(prof)
 
-    gm_options = common.indicator_options("GM")
-    with st.sidebar:
-        st.header("Weergave", anchor=False)
-        map_indicator = params.choice("indicator", gm_options, profile.DEFAULT_MAP_INDICATOR, "indicator")
-        map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
-                                     format_func=common.indicator_label, key="area_map_ind",
-                                     placeholder="Kies een indicator")
+    map_indicator = params.choice("indicator", common.indicator_options("GM"), profile.DEFAULT_MAP_INDICATOR, "indicator")
     params.show_messages()
-    set_params(code=code, indicator=map_indicator if map_indicator != profile.DEFAULT_MAP_INDICATOR else None)
+    set_params(code=code)
 
     st.markdown(glance.CSS, unsafe_allow_html=True)
     st.header("In één oogopslag", anchor="overzicht")
@@ -128,18 +122,26 @@ def render() -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.header("Kaart", anchor="kaart")
-        maps.show(profile.region_map(code, None, map_indicator),
-                  lambda: profile.region_svg(code, None, map_indicator), key=f"area_map_{code}", height=560)
-        cat = data.indicators().loc[map_indicator]
-        around = "met de gemeenten eromheen" if code.startswith("GM") else "de gemeenten erin"
-        st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}), {common.direction_nl(cat['direction'])}; "
-                   f"{target.name} is zwart omlijnd, {around}; kleuren op de landelijke schaal. Klik op een gemeente "
-                   "voor haar pagina.")
+        _map_part(code, target.name, map_indicator)
     with side_col:
         _similar(prof)
     _claims(prof)
     _trends(prof)
     common.footer()
+
+
+@st.fragment
+def _map_part(code: str, name: str, initial: str) -> None:
+    """Picker, map and caption: a change of the picker reruns only this part (issue 22.3)."""
+    map_indicator, _ = map_picker.map_with_picker(
+        common.indicator_options("GM"), initial,
+        lambda ind, _claims: (profile.region_map(code, None, ind), lambda: profile.region_svg(code, None, ind)),
+        key="area_map_ind", map_key=f"area_map_{code}", default=profile.DEFAULT_MAP_INDICATOR)
+    cat = data.indicators().loc[map_indicator]
+    around = "met de gemeenten eromheen" if code.startswith("GM") else "de gemeenten erin"
+    st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}), {common.direction_nl(cat['direction'])}; "
+               f"{name} is zwart omlijnd, {around}; kleuren op de landelijke schaal. Klik op een gemeente "
+               "voor haar pagina.")
 
 
 def _pdf_button(code: str | None = None, own: tuple[str, ...] | None = None) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common, data, profile
-from dashboard.components import charts, glance, maps, summary
+from dashboard.components import charts, glance, map_picker, maps, summary
 from dashboard.components.fmt import fmt_num, fmt_signed, rounded, shared_decimals, short_unit, with_unit
 from dashboard.params import ViewParams, set_params
 
@@ -118,30 +118,26 @@ def render(region_id: str) -> None:
     badges = {"tien": "Een van de tien regio's (SER Noord-Nederland, voetnoot 5)",
               "voorbeeld": "Voorbeeldregio van *Elke regio telt!* (2023)", "context": "Context"}
     st.caption(" · ".join(badges[g] for g in region.groups if g in badges))
-    gm_options = common.indicator_options("GM")
-    with st.sidebar:
-        st.header("Weergave", anchor=False)
-        if len(region.delineations) > 1:
+    if len(region.delineations) > 1:
+        with st.sidebar:
+            st.header("Weergave", anchor=False)
             delineation = st.radio(
                 "Afbakening", list(region.delineations), index=list(region.delineations).index(delineation),
                 format_func=lambda k: data.DELINEATION_NAMES.get(k, k), key=f"delin_{region_id}",
             )
-        map_indicator = params.choice("indicator", gm_options, DEFAULT_MAP_INDICATOR, "indicator",
-                                      name=common.indicator_name)
-        map_indicator = st.selectbox("Indicator op de kaart", gm_options, index=gm_options.index(map_indicator),
-                                     format_func=common.indicator_label, key=f"map_ind_{region_id}",
-                                     placeholder="Kies een indicator")
-        show_claims = st.toggle("Claims op de kaart", value=True, key=f"claims_{region_id}")
-        if st.button("Presentatiemodus", icon=":material/slideshow:", width="stretch"):
+    with st.container(horizontal=True, key="bw_region_actions"):  # above the fold at 768 px high (issue 22.4)
+        if st.button("Presentatiemodus", icon=":material/slideshow:"):
             st.query_params["presentatie"] = "1"
             st.rerun()
-        profile_button(region_id, delineation, width="stretch")
+        profile_button(region_id, delineation)
+    map_indicator = params.choice("indicator", common.indicator_options("GM"), DEFAULT_MAP_INDICATOR, "indicator",
+                                  name=common.indicator_name)
     all_ids = common.indicator_options()
     chosen = _trend_choice(params, all_ids)
     after_map = _ChartsAfterMap(region_id)
     params.messages = after_map.link_notes(params.messages)
     params.show_messages()
-    set_params(afbakening=delineation if delineation != region.default_delineation else None, indicator=map_indicator)
+    set_params(afbakening=delineation if delineation != region.default_delineation else None)
 
     if len(region.delineations) > 1:
         st.info(
@@ -155,16 +151,7 @@ def render(region_id: str) -> None:
     map_col, side_col = st.columns([3, 2], gap="medium")
     with map_col:
         st.header("Kaart en gemeenten", anchor="kaart")
-        maps.show(profile.region_map(region_id, delineation, map_indicator, show_claims),
-                  lambda: profile.region_svg(region_id, delineation, map_indicator, show_claims), key=f"map_{region_id}",
-                  height=560, on_painted=after_map.release if after_map.wait else None)
-        cat = data.indicators().loc[map_indicator]
-        gm_p = data.periods(map_indicator, "GM")
-        st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}, {gm_p[-1] if gm_p else '–'}), "
-                   f"{common_direction(cat['direction'])}; kleuren op de landelijke schaal. Gearceerd grijs = geen data. "
-                   f"Bron: CBS {_src(cat['source_table'])}.")
-        _standing(region, delineation, map_indicator, wait=after_map.wait)
-        _gemeenten(region, delineation, map_indicator)
+        _map_part(region_id, delineation, map_indicator)
     with side_col:
         st.header("Claims uit de documenten", anchor="claims")
         _claims_section(region_id, delineation)
@@ -211,6 +198,28 @@ def render(region_id: str) -> None:
         if is_open:
             _membership(region, delineation)
     common.footer()
+
+
+@st.fragment
+def _map_part(region_id: str, delineation: str, initial: str) -> None:
+    """Picker, map, caption, standing and gemeenten: a change of the picker reruns only this part (issue 22.3)."""
+    region = data.region_defs()[region_id]
+    after_map = _ChartsAfterMap(region_id)
+    if st.session_state.get(after_map.key + "_now"):  # the map's 'painted' report reran this part alone: the charts
+        st.rerun(scope="app")                          # further down wait for it too
+    map_indicator, _ = map_picker.map_with_picker(
+        common.indicator_options("GM"), initial,
+        lambda ind, claims: (profile.region_map(region_id, delineation, ind, claims),
+                             lambda: profile.region_svg(region_id, delineation, ind, claims)),
+        key=f"map_ind_{region_id}", map_key=f"map_{region_id}", claims_key=f"claims_{region_id}",
+        on_painted=after_map.release if after_map.wait else None)
+    cat = data.indicators().loc[map_indicator]
+    gm_p = data.periods(map_indicator, "GM")
+    st.caption(f"{cat['name_nl']} per gemeente ({cat['unit']}, {gm_p[-1] if gm_p else '–'}), "
+               f"{common_direction(cat['direction'])}; kleuren op de landelijke schaal. Gearceerd grijs = geen data. "
+               f"Bron: CBS {_src(cat['source_table'])}.")
+    _standing(region, delineation, map_indicator, wait=after_map.wait)
+    _gemeenten(region, delineation, map_indicator)
 
 
 def _glance_section(region: data.RegionDef, delineation: str) -> None:
