@@ -20,19 +20,20 @@ STATUS_TEXT = "Kaart wordt bijgewerkt…"
 def map_with_picker(options: list[str], initial: str, build: Callable[[str, bool], tuple[maps.MapSpec, Callable[[], str]]], *,
                     key: str, map_key: str, claims_key: str | None = None, default: str | None = None, height: int = 560,
                     on_painted: Any = None) -> tuple[str, bool]:
-    """Pickers in one row above the map, then the map; returns the indicator and whether claims are shown.
+    """The picker above the map (the claims toggle and status text under it), then the map; returns the indicator and
+    whether claims are shown.
 
     ``initial`` is the deep link's indicator (``?indicator=``, already checked), ``build(indicator, claims)`` gives the
     map's spec and a callable making its SVG. The indicator is written back into the URL (left out when it equals
     ``default``), also on a rerun of the fragment alone.
     """
-    cols = st.columns([5, 3, 3] if claims_key else [5, 6], vertical_alignment="bottom")
-    with cols[0]:
-        indicator = st.selectbox("Indicator op de kaart", options, index=options.index(initial),
-                                 format_func=common.indicator_label, key=key, placeholder="Kies een indicator")
+    # the picker over the map's whole width (its long labels read whole), under it the toggle and the status text
+    indicator = st.selectbox("Indicator op de kaart", options, index=options.index(initial),
+                             format_func=common.indicator_label, key=key, placeholder="Kies een indicator")
+    cols = st.columns([1, 1] if claims_key else [1], vertical_alignment="center")
     show_claims = False
     if claims_key:
-        with cols[1]:
+        with cols[0]:
             show_claims = st.toggle("Claims op de kaart", value=True, key=claims_key)
     set_params(indicator=None if indicator == default else indicator)
     with cols[-1], st.spinner(STATUS_TEXT):
