@@ -165,7 +165,7 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .bw-card.worse { border-left-color: #b35806; }
 .bw-card.better { border-left-color: #1b7837; }
 .bw-claim { font-size: max(20px, 2.8vh); line-height: 1.25; margin: 0 0 .7vh 0; }
-.bw-ptiles { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: .9vh .7vw; }
+.bw-ptiles { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: .9vh .7vw; margin-top: 1.4vh; }  /* clear of the heading above */
 .bw-ptile { background: #f3f5f9; border-left: 1.1vh solid #6b6b6b; padding: .5vh .6vw; min-width: 0; }
 .bw-ptile.better { border-left-color: #1b7837; } .bw-ptile.worse { border-left-color: #b35806; }
 .bw-ptile .n { font-size: max(20px, 2.8vh); font-weight: 700; color: #0b1f44; line-height: 1.15; }

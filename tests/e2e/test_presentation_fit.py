@@ -81,6 +81,9 @@ def _problems(visit: Visit, label: str, members: set[str], view: str) -> list[st
         out.append(f"{label}: niet zichtbaar {missing}")
     if view == "themas" and page.locator(".bw-ptile:visible").count() != 13:
         out.append(f"{label}: thema-overzicht niet compleet")
+    if view == "themas" and page.evaluate("() => document.querySelector('.bw-h2').getBoundingClientRect().bottom > "
+                                          "document.querySelector('.bw-ptiles').getBoundingClientRect().top + 0.5"):
+        out.append(f"{label}: de kop overlapt de tegels")
     places = page.evaluate(JS_PLACES)
     if not places["note"]:
         out.append(f"{label}: bronvermelding niet in beeld")
