@@ -172,6 +172,11 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .bw-ptile .c { font-size: max(20px, 2.8vh); color: #111; line-height: 1.2; white-space: nowrap; }
 .bw-ptile .c b.g { color: #1b7837; } .bw-ptile .c b.o { color: #a6470a; }
 .bw-note { font-size: max(20px, 2.8vh); color: #222; line-height: 1.2; }
+/* The Gemeenten view's key: number and name, in as many columns as the width holds (two at 1024). */
+.bw-glist { list-style: none; margin: 1vh 0 0 0; padding: 0; columns: 2 10.5em; column-gap: 1.4vw; }
+.bw-glist li { font-size: max(20px, 2.8vh); line-height: 1.18; color: #111; break-inside: avoid; display: grid;
+  grid-template-columns: 1.6em 1fr; column-gap: .35em; margin: 0 0 .25vh 0; }
+.bw-glist li b { text-align: right; font-weight: 700; color: #0b1f44; }
 .stButton button, .stDownloadButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44;
   white-space: nowrap; }
 .stButton button p, .stDownloadButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }
@@ -179,7 +184,7 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .st-key-pmap .bw-map svg { height: 75.5vh; width: auto; max-width: 100%; max-height: none; margin: 0 auto; }
 /* Buttons keep their whole label: their columns take the label's width, the title and the note the rest. */
 [data-testid="stColumn"]:has(.st-key-prev), [data-testid="stColumn"]:has(.st-key-next),
-[data-testid="stColumn"]:has(.st-key-presentation_view), [data-testid="stColumn"]:has(.st-key-exit_presentation) {
+[data-testid="stColumn"]:has([class*="st-key-pview_"]), [data-testid="stColumn"]:has(.st-key-exit_presentation) {
   flex: 0 0 auto !important; width: auto !important; min-width: 0 !important; }
 [data-testid="stColumn"]:has(.bw-title), [data-testid="stColumn"]:has(.bw-note) { flex: 1 1 0 !important; min-width: 0 !important; }
 [data-testid="stHorizontalBlock"]:has(.bw-title), [data-testid="stHorizontalBlock"]:has(.bw-note) { flex-wrap: nowrap !important; }

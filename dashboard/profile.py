@@ -392,6 +392,26 @@ def region_svg(key: str, delineation: str | None, indicator_id: str, show_claims
     return maps.payload(region_map(key, delineation, indicator_id, show_claims), width=700, font_px=16, uid="rm")
 
 
+@dataclass(frozen=True)
+class MemberMap:
+    """Presentation mode's Gemeenten view: the region's gemeenten on the beamer map, uncoloured and each with a
+    numbered disc (north to south; a leader line where it had to move), the key (``numbered``) beside the map."""
+
+    svg: str
+    numbered: tuple[str, ...]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def member_map(key: str, delineation: str | None) -> MemberMap:
+    """:class:`MemberMap` of a region (or an area of at most :data:`MAX_NAMED` gemeenten): numbers instead of
+    names leave the map its whole height and no leader-line tangle, so even Noord-Nederland's 40 are all named."""
+    spec = region_map(key, delineation, DEFAULT_MAP_INDICATOR, False, aspect=BEAMER_MAP["aspect"])
+    spec = dataclasses.replace(spec, indicator=None, domain=None)
+    svg, numbered = maps.render_svg_numbered(spec, width=BEAMER_MAP["width"], total_height=BEAMER_MAP["total_height"],
+                                             font_px=BEAMER_MAP["font_px"], uid="pg", write_names=False)
+    return MemberMap(svg=svg, numbered=tuple(numbered))
+
+
 # --- an own region: any set of gemeenten -----------------------------------------------------------------
 
 

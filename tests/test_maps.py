@@ -348,7 +348,7 @@ def test_area_map_names_the_area_and_own_map_every_gemeente(store_env: Path) -> 
 
 def test_beamer_map_keeps_its_height_and_names_or_counts_every_member(store_env: Path) -> None:
     """Issue 22.9/22.10 on the beamer: the key fits inside the fixed 545-high viewBox (so the slide keeps its text
-    ≥ 20 px); every member is named once, or counted in the key's last line that points to the PDF profile."""
+    ≥ 20 px); every member is named once, or counted in the key's last line that points to the Gemeenten view."""
     from dashboard import data, profile
     from dashboard.views.regio import DEFAULT_MAP_INDICATOR
     box = profile.BEAMER_MAP
@@ -359,7 +359,7 @@ def test_beamer_map_keeps_its_height_and_names_or_counts_every_member(store_env:
         members = {data.regions_table().set_index("region_code").loc[c, "name"] for c in profile.members(rid, delin)}
         names, boxes, key_bottom, height = _named(svg)
         assert abs(height - box["total_height"]) < 0.5 and key_bottom <= height, rid  # one height: no jump
-        rest = re.search(r'class="kmore" data-n="(\d+)"[^>]*>\+ (\d+) gemeenten: zie regioprofiel<', svg)
+        rest = re.search(r'class="kmore" data-n="(\d+)"[^>]*>\+ (\d+) gemeenten: zie knop Gemeenten<', svg)
         left = int(rest.group(1)) if rest and rest.group(1) == rest.group(2) else 0
         assert set(names) <= members and len(set(names)) == len(names) and len(names) + left == len(members), rid
         for i, a in enumerate(boxes):
@@ -368,3 +368,31 @@ def test_beamer_map_keeps_its_height_and_names_or_counts_every_member(store_env:
         if left:
             partial[rid] = left
     assert len(partial) <= 2, partial  # the others name every member on the slide (measured: 11 of 13)
+
+
+def test_gemeenten_view_numbers_every_member_once(store_env: Path) -> None:
+    """Issue 22.10 for the two regions too large for the slide's key: presentation mode's Gemeenten view numbers
+    every member of each of the 13 regions once (north to south), the discs inside the fixed 430×545 viewBox and
+    apart, the key (in the same order) beside the map."""
+    from dashboard import data, profile
+    box = profile.BEAMER_MAP
+    names = data.regions_table().set_index("region_code")["name"]
+    for rid in TEN_AND_MORE:
+        delin = data.region_defs()[rid].default_delineation
+        member_map = profile.member_map(rid, delin)
+        members = sorted(names.loc[c] for c in profile.members(rid, delin))
+        assert sorted(member_map.numbered) == members, rid  # each member once, nothing else
+        svg = member_map.svg
+        assert re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups() == (f"{box['width']:g}", f"{box['total_height']:g}")
+        assert '<g class="labels"' not in svg and '<g class="gkey"' not in svg and 'fill="url(#pg-h)"' not in svg
+        assert f'aria-label="Kaart van {data.region_defs()[rid].name}: {len(members)} gemeenten, elk met een nummer' in svg
+        group = re.search(r'<g class="gnum".*?</g>', svg).group(0)
+        discs = [tuple(map(float, d)) for d in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="#fff"', group)]
+        numbers = [int(n) for n in re.findall(r'text-anchor="middle">(\d+)</text>', group)]
+        assert numbers == list(range(1, len(members) + 1)) and len(discs) == len(members), rid
+        for i, (x, y, r) in enumerate(discs):
+            assert r <= x <= box["width"] - r + 0.5 and r <= y <= box["total_height"] - r + 0.5, (rid, i + 1)
+            for j, (x2, y2, r2) in enumerate(discs[i + 1:], start=i + 1):
+                assert (x - x2) ** 2 + (y - y2) ** 2 >= (r + r2) ** 2 - 0.5, (rid, i + 1, j + 1)
+        tops = [y for _, y, _ in discs]
+        assert tops[0] <= tops[-1], rid  # numbered from the north

@@ -167,6 +167,33 @@ def test_presentation_mode(store_env: Path) -> None:
     assert any(e.proto.component_name == "bw_presentation_keys" for e in at.get("bidi_component"))
 
 
+def test_presentation_gemeenten_view(store_env: Path) -> None:
+    """Issue 22.10: the Gemeenten view lists every member (Noord-Nederland: 40) under the numbers on its map; the
+    other two views are one button away, and the next region keeps the view."""
+    from dashboard import data, profile
+
+    at = run_region("noord-nederland", {"presentatie": "1"})
+    views = [b.label for b in at.button if b.key.startswith("pview_")]
+    assert views == ["Thema's", "Gemeenten"], views
+    svg = map_payloads(at)[0]
+    assert "+ 32 gemeenten: zie knop Gemeenten" in svg  # the slide's key points at the view that names them
+    next(b for b in at.button if b.key == "pview_gemeenten").click().run()
+    assert at.query_params["weergave"] == "gemeenten" and not at.exception
+    names = re.findall(r"<li><b>(\d+)</b><span>([^<]+)</span></li>", page_html(at))
+    delin = data.region_defs()["noord-nederland"].default_delineation
+    members = sorted(data.regions_table().set_index("region_code").loc[list(profile.members("noord-nederland", delin)), "name"])
+    assert sorted(n for _, n in names) == members and [int(i) for i, _ in names] == list(range(1, 41))
+    assert "De 40 gemeenten, genummerd op de kaart" in page_html(at) and "<div class='bw-card " not in page_html(at)
+    (svg,) = map_payloads(at)
+    assert svg.count('fill="#fff" stroke="#333"') == 40 and '<g class="labels"' not in svg
+    assert [b.label for b in at.button if b.key.startswith("pview_")] == ["Kerncijfers", "Thema's"]
+    assert not [b for b in at.get("download_button")]  # no PDF button: the list takes the column
+    next(b for b in at.button if b.key == "next").click().run()
+    assert at.query_params["weergave"] == "gemeenten" and "genummerd op de kaart" in page_html(at)
+    next(b for b in at.button if b.key == "pview_kerncijfers").click().run()
+    assert "weergave" not in at.query_params and "<div class='bw-card " in page_html(at)
+
+
 def test_compare_page(store_env: Path) -> None:
     at = run_page("vergelijk", {"gebieden": "regio:twente,CR39,PV20", "thema": "arbeid_vrije_tijd", "weergave": "sd"})
     assert not at.exception

@@ -441,12 +441,31 @@ def _presentation_card(row: dict[str, Any]) -> str:
             f"{fmt_signed(row['diff'])}{rank_text}</div></div>")
 
 
+PRESENTATION_VIEWS = {"kerncijfers": "Kerncijfers", "themas": "Thema's", "gemeenten": "Gemeenten"}  # ?weergave=
+
+
+def presentation_view(params: ViewParams | None = None) -> str:
+    """The slide's view from ``?weergave=`` (kerncijfers without it or for an unknown value)."""
+    value = params.get("weergave") if params is not None else st.query_params.get("weergave")
+    return value if value in PRESENTATION_VIEWS else "kerncijfers"
+
+
+def _presentation_gemeenten(member_map: profile.MemberMap) -> str:
+    """The key to the Gemeenten view's numbered map: every member, in the discs' order (north to south)."""
+    items = "".join(f"<li><b>{i}</b><span>{html.escape(name)}</span></li>"
+                    for i, name in enumerate(member_map.numbered, start=1))
+    return (f"<div class='bw-h2' role='heading' aria-level='2' style='margin-top:0'>De {len(member_map.numbered)} "
+            f"gemeenten, genummerd op de kaart</div><ol class='bw-glist'>{items}</ol>")
+
+
 def render_presentation(region_id: str, delineation: str, params: ViewParams) -> None:
-    """Beamer view (fits 1280×720 and 1920×1080 without scrolling, text ≥ 20 px): map with gemeente names, six key
-    figures, the region's claims, previous/next (buttons or ← / →)."""
+    """Beamer view (fits 1024×768 up to 1920×1080 without scrolling, text ≥ 20 px), previous/next (buttons or
+    ← / →) and three views (``?weergave=``): the map with six key figures and the region's claims, the theme
+    overview, or the gemeenten (every member numbered on the map, the key beside it)."""
     region = data.region_defs()[region_id]
     st.markdown(common.PRESENTATION_CSS, unsafe_allow_html=True)
     params.show_messages()
+    view = presentation_view(params)
     nav_l, title_col, nav_r = st.columns([1.7, 6, 1.7], vertical_alignment="center")
     with nav_l:
         if st.button("◀ vorige regio", key="prev"):
@@ -460,13 +479,19 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                     f"{html.escape(data.DELINEATION_NAMES.get(delineation, delineation))}</div>",
                     unsafe_allow_html=True)
     map_col, fig_col = st.columns([1, 1.22], gap="medium")
+    member_map = profile.member_map(region_id, delineation) if view == "gemeenten" else None
     with map_col:
-        maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
-                  lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, beamer=True),
-                  key="pmap", height=540)
-    themes = params.get("weergave") == "themas"
+        if member_map is not None:
+            maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, False), member_map.svg,
+                      key="pmap", height=540)
+        else:
+            maps.show(profile.region_map(region_id, delineation, DEFAULT_MAP_INDICATOR, True),
+                      lambda: profile.region_svg(region_id, delineation, DEFAULT_MAP_INDICATOR, True, beamer=True),
+                      key="pmap", height=540)
     with fig_col:
-        if themes:
+        if member_map is not None:
+            st.markdown(_presentation_gemeenten(member_map), unsafe_allow_html=True)
+        elif view == "themas":
             st.markdown("<div class='bw-h2' role='heading' aria-level='2' style='margin-top:0'>Per thema: aantal "
                         "indicatoren beter · gelijk · slechter dan NL</div>", unsafe_allow_html=True)
             st.markdown(_presentation_themes(region_id, delineation), unsafe_allow_html=True)
@@ -477,26 +502,34 @@ def render_presentation(region_id: str, delineation: str, params: ViewParams) ->
                         unsafe_allow_html=True)
             st.markdown("<div class='bw-h2' role='heading' aria-level='2'>Wat de documenten zeggen</div>", unsafe_allow_html=True)
             _claims_section(region_id, delineation, large=True)
-        # under the claims (the fit helper hides claims to make room), right: its short tooltip stays over free space
-        profile_button(region_id, delineation, help_text="")  # no tooltip: on a beamer it would cover a claim
-    note_col, view_col, exit_col = st.columns([4.6, 1.9, 2.2], vertical_alignment="center")
-    with note_col:  # the theme view shows no positions: its note is a line shorter
-        rank_note = "" if themes else " # = positie onder 40 COROP-gebieden."
-        st.markdown("<div class='bw-note'>Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, "
-                    f"grijs = vergelijkbaar.{rank_note}</div>", unsafe_allow_html=True)
-    with view_col:
-        if st.button("Kerncijfers" if themes else "Thema's", key="presentation_view",
-                     help="Wissel tussen kerncijfers met claims en het overzicht per thema"):
-            if themes:
-                del st.query_params["weergave"]
-            else:
-                st.query_params["weergave"] = "themas"
-            st.rerun()
+        if member_map is None:  # under the claims (the fit helper hides claims to make room), right: free space
+            profile_button(region_id, delineation, help_text="")  # no tooltip: on a beamer it would cover a claim
+    note_col, *view_cols, exit_col = st.columns([4.6, 1.4, 1.4, 2.2], vertical_alignment="center")
+    with note_col:
+        if member_map is not None:
+            note = "Bron: CBS, gemeentegrenzen 2024 (CC BY 4.0). Nummers van noord naar zuid."
+        else:  # the theme view shows no positions: its note is a line shorter
+            rank_note = " # = positie onder 40 COROP-gebieden." if view == "kerncijfers" else ""
+            note = ("Bron: CBS, open data (CC BY 4.0). Groen = beter dan NL, oranje = slechter, grijs = vergelijkbaar."
+                    + rank_note)
+        st.markdown(f"<div class='bw-note'>{note}</div>", unsafe_allow_html=True)
+    for col, (other, label) in zip(view_cols, [(k, v) for k, v in PRESENTATION_VIEWS.items() if k != view], strict=True):
+        with col:
+            if st.button(label, key=f"pview_{other}", help=f"Toon {PRESENTATION_HELP[other]}"):
+                if other == "kerncijfers":
+                    del st.query_params["weergave"]
+                else:
+                    st.query_params["weergave"] = other
+                st.rerun()
     with exit_col:
         if st.button("Presentatiemodus verlaten", key="exit_presentation"):
             del st.query_params["presentatie"]
             st.rerun()
     common.presentation_keys()
+
+
+PRESENTATION_HELP = {"kerncijfers": "de kaart met zes kerncijfers en de claims van de documenten",
+                     "themas": "het overzicht per thema", "gemeenten": "alle gemeenten van de regio, genummerd op de kaart"}
 
 
 def profile_button(region_id: str, delineation: str, width: str = "content", help_text: str | None = None) -> None:
@@ -518,8 +551,8 @@ def profile_button(region_id: str, delineation: str, width: str = "content", hel
 def _go(target: str) -> None:
     page = _PAGES.get(target)
     query = {"presentatie": "1"}
-    if st.query_params.get("weergave") == "themas":  # the next slide keeps the chosen view
-        query["weergave"] = "themas"
+    if (view := presentation_view()) != "kerncijfers":  # the next slide keeps the chosen view
+        query["weergave"] = view
     if page is not None:
         st.switch_page(page, query_params=query)
     else:  # outside the navigation (tests): re-render in place

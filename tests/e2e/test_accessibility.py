@@ -171,6 +171,7 @@ AUDITED = [
     Audited("nederland", "/", has_map=True),
     Audited("regio", "/twente", has_map=True),
     Audited("presentatie", "/twente?presentatie=1", has_map=True, grow=False),
+    Audited("presentatie_gemeenten", "/noord-nederland?presentatie=1&weergave=gemeenten", has_map=True, grow=False),
     Audited("vergelijk", "/vergelijk"),
     Audited("claims", "/claims", has_map=True),
     Audited("data", "/data"),

@@ -1,4 +1,5 @@
-"""Presentation mode on a beamer: every region, four screen sizes, both views, in one browser page (issue 22.9, 22.10)."""
+"""Presentation mode on a beamer: every region, four screen sizes, all three views, in one browser page (issue 22.9,
+22.10)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.browser
 SIZES = [{"width": 1024, "height": 768}, {"width": 1280, "height": 720}, {"width": 1280, "height": 800},
          {"width": 1920, "height": 1080}]
 SHOTS = {("noord-en-oost-groningen", 1024), ("noord-en-oost-groningen", 1920), ("zuid-limburg", 1024),
-         ("noord-nederland", 1920), ("twente", 1280)}
+         ("noord-nederland", 1920), ("noord-nederland", 1024), ("zuidoost-en-noord-fryslan", 1280), ("twente", 1280)}
+VIEWS = ("kerncijfers", "themas", "gemeenten")
+SECTIONS = {"kerncijfers": "Wat de documenten zeggen", "themas": "Per thema", "gemeenten": "genummerd op de kaart"}
 # Whether the source note is inside the viewport, and which tiles/cards a visible tooltip covers.
 JS_PLACES = """() => {
   const inside = (r) => r.width > 0 && r.top >= 0 && r.bottom <= innerHeight + 0.5 && r.left >= 0 && r.right <= innerWidth + 0.5;
@@ -40,9 +43,18 @@ JS_CUT = """() => Array.from(document.querySelectorAll('button')).filter(b => b.
   .map(b => b.innerText)"""
 JS_MAP_NAMES = f"""() => Array.from(document.querySelectorAll('{MAP_SVG} .labels text, {MAP_SVG} .gkey text.kn'))
   .map(t => t.textContent.trim())"""
-# The key's last line when the slide has no room for every name: "+ 12 gemeenten: zie regioprofiel".
+# The key's last line when the slide has no room for every name: "+ 12 gemeenten: zie knop Gemeenten".
 JS_KEY_REST = f"""() => (document.querySelector('{MAP_SVG} .gkey text.kmore') || {{}}).textContent || ''"""
-PARTIAL: dict[str, int] = {}  # region → names left to the PDF on the slide (reported, see the issue note)
+PARTIAL: dict[str, int] = {}  # region → names the kerncijfers slide leaves to the Gemeenten view (see the issue note)
+# The Gemeenten view: the key's names, the discs' numbers on the map, and whether the key ends above the bottom row.
+JS_MEMBER_KEY = f"""() => {{ const items = Array.from(document.querySelectorAll('.bw-glist li'));
+  const last = items.length ? items[items.length - 1].getBoundingClientRect().bottom : 0;
+  const row = Math.min(...Array.from(document.querySelectorAll('.bw-note, .st-key-exit_presentation'))
+    .map(e => e.getBoundingClientRect().top));
+  return {{names: items.map(li => li.querySelector('span').textContent.trim()),
+          numbers: Array.from(document.querySelectorAll('{MAP_SVG} .gnum text')).map(t => +t.textContent),
+          clear: items.every(li => {{ const r = li.getBoundingClientRect(); return r.right <= innerWidth + 0.5 && r.width > 0; }})
+            && last <= row + 0.5}}; }}"""
 
 
 def _members(store: Path) -> dict[str, set[str]]:
@@ -75,8 +87,8 @@ def _problems(visit: Visit, label: str, members: set[str], view: str) -> list[st
     if small:
         out.append(f"{label}: tekst < {MIN_TEXT_PX} px {small[:6]}")
     texts = " ".join(t for t, _ in sizes)
-    section = "Wat de documenten zeggen" if view == "kerncijfers" else "Per thema"
-    missing = [n for n in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", section) if n not in texts]
+    missing = [n for n in ("Presentatiemodus verlaten", "vorige regio", "volgende regio", "Bron: CBS", SECTIONS[view])
+               if n not in texts]
     if missing:
         out.append(f"{label}: niet zichtbaar {missing}")
     if view == "themas" and page.locator(".bw-ptile:visible").count() != 13:
@@ -87,20 +99,28 @@ def _problems(visit: Visit, label: str, members: set[str], view: str) -> list[st
     places = page.evaluate(JS_PLACES)
     if not places["note"]:
         out.append(f"{label}: bronvermelding niet in beeld")
+    if view == "gemeenten":  # every member in the key beside the map, each number once on the map
+        key = page.evaluate(JS_MEMBER_KEY)
+        if sorted(key["names"]) != sorted(members) or key["numbers"] != list(range(1, len(members) + 1)):
+            out.append(f"{label}: sleutel {sorted(set(key['names']) ^ members)}, nummers {key['numbers']}")
+        if not key["clear"]:
+            out.append(f"{label}: de lijst met gemeenten loopt in de onderste rij of buiten beeld")
+        return out
     names = page.evaluate(JS_MAP_NAMES)
-    rest = re.fullmatch(r"\+ (\d+) gemeenten: zie regioprofiel", page.evaluate(JS_KEY_REST).strip())
+    rest = re.fullmatch(r"\+ (\d+) gemeenten: zie knop Gemeenten", page.evaluate(JS_KEY_REST).strip())
     left = int(rest.group(1)) if rest else 0
     if left:
         PARTIAL[label.split()[0]] = left
     if not set(names) <= members or len(set(names)) != len(names) or len(names) + left != len(members):
-        out.append(f"{label}: kaartnamen {sorted(set(names) ^ members)} (+{left} naar het profiel) wijken af van de gemeenten")
+        out.append(f"{label}: kaartnamen {sorted(set(names) ^ members)} (+{left} naar Gemeenten) wijken af van de gemeenten")
     return out
 
 
 def test_presentation_fits_every_beamer(browser_context: Any, dashboard_server: StreamlitServer, built_store: Path,
                                         screenshot_dir: Path) -> None:
-    """13 regions × 4 sizes × 2 views: no scrolling, visible text ≥ 20 px (map text in screen px), whole button
-    labels, the source note in view, every member gemeente named on the map; the PDF tooltip covers no tile."""
+    """13 regions × 4 sizes × 3 views: no scrolling, visible text ≥ 20 px (map text in screen px), whole button
+    labels, the source note in view, every member gemeente named (kerncijfers: on the map or counted in the key's
+    last line; Gemeenten: all of them, numbered); the PDF tooltip covers no tile."""
     members = _members(built_store)
     visit = Visit(browser_context, dashboard_server)
     problems: list[str] = []
@@ -108,14 +128,15 @@ def test_presentation_fits_every_beamer(browser_context: Any, dashboard_server: 
         for size in SIZES:
             visit.page.set_viewport_size(size)
             for region_id in TEN_AND_MORE:
-                for view in ("kerncijfers", "themas"):
+                for view in VIEWS:
                     label = f"{region_id} {size['width']}x{size['height']} {view}"
-                    visit.open(f"/{region_id}?presentatie=1" + ("&weergave=themas" if view == "themas" else ""), has_map=True)
+                    visit.open(f"/{region_id}?presentatie=1" + (f"&weergave={view}" if view != "kerncijfers" else ""),
+                               has_map=True)
                     visit.page.wait_for_timeout(150)  # the fit helper hides claims that do not fit
                     problems += _problems(visit, label, members[region_id], view)
                     if (region_id, size["width"]) in SHOTS:
                         visit.screenshot(screenshot_dir, f"presentatie_fit_{region_id}_{size['width']}x{size['height']}_{view}")
-                    if region_id == TEN_AND_MORE[0]:  # hovering the PDF button covers no card, claim or tile
+                    if region_id == TEN_AND_MORE[0] and view != "gemeenten":  # the PDF button's tooltip covers nothing
                         visit.page.get_by_role("button", name="Download regioprofiel (PDF)").hover()
                         visit.page.wait_for_timeout(900)  # Streamlit shows a tooltip after a short delay
                         places = visit.page.evaluate(JS_PLACES)

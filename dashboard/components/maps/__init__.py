@@ -70,7 +70,7 @@ from dashboard.components.maps.spec import (
     area_values,
     subset,
 )
-from dashboard.components.maps.svg import MAX_TIP_CLAIMS, payload, render_svg, summary_text
+from dashboard.components.maps.svg import MAX_TIP_CLAIMS, payload, render_svg, render_svg_numbered, summary_text
 from dashboard.components.maps.table import table_frame, table_html
 
 __all__ = [
@@ -80,6 +80,6 @@ __all__ = [
     "MISSING_FILL", "MISSING_HATCH", "MapSpec", "OUTLINE_COLOUR", "Outline", "PALETTE", "PALETTE_NEUTRAL", "Projection",
     "RENDERER_ENV", "RegionGeo", "TEXT_COLOUR", "area_values", "claims_layer", "colour_at", "darkness", "features_in",
     "fill_for", "fit_bbox", "fit_projection", "geometry_bbox", "geometry_path", "legend_direction", "mount_svg",
-    "national_domain", "padded_bbox", "palette_for", "payload", "render_svg", "renderer", "ring_path", "show", "subset",
-    "summary_text", "table_frame", "table_html", "text_width", "to_maplibre",
+    "national_domain", "padded_bbox", "palette_for", "payload", "render_svg", "render_svg_numbered", "renderer",
+    "ring_path", "show", "subset", "summary_text", "table_frame", "table_html", "text_width", "to_maplibre",
 ]

@@ -12,6 +12,7 @@ import shapely
 from dashboard.components.maps.projection import Projection
 from dashboard.components.maps.spec import Geometry, MapSpec, Outline, esc
 
+KEY_MORE = "+ {n} gemeenten: zie knop Gemeenten"  # the capped key's last line (the beamer's Gemeenten view names all)
 KEY_COLOUR = "#333"  # discs and leader lines of the numbered key
 CHAR_EM = 0.56  # average glyph width of the (semi)bold UI font, in em (label collision boxes)
 
@@ -126,9 +127,10 @@ def halo(font: float) -> str:
 
 
 def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projection, font: float,
-               occupied: Boxes) -> tuple[str, list[tuple[str, float, float]]]:
+               occupied: Boxes, write: bool = True) -> tuple[str, list[tuple[str, float, float]]]:
     """The area names on the map, those in ``spec.named`` (all when None) first, largest area first, skipping those
-    that would overlap anything placed; also the named areas that got no label: (name, x, y of the label point)."""
+    that would overlap anything placed; also the named areas that got no label: (name, x, y of the label point).
+    ``write=False`` writes none (every named area is returned, to be numbered)."""
     must = None if spec.named is None else set(spec.named)
     candidates = []
     for feature in features:
@@ -144,7 +146,8 @@ def labels_svg(features: Sequence[dict[str, Any]], spec: MapSpec, proj: Projecti
     out, missed = [], []
     for other, _, x0, y0, name in sorted(candidates, key=lambda c: c[:2]):
         w = text_width(name, font)
-        for x, y in ((x0, y0), (x0, y0 - font * 0.9), (x0, y0 + font * 0.9), (x0 - w / 4, y0), (x0 + w / 4, y0)):
+        spots = ((x0, y0), (x0, y0 - font * 0.9), (x0, y0 + font * 0.9), (x0 - w / 4, y0), (x0 + w / 4, y0))
+        for x, y in spots if write else ():
             box = (x - w / 2, y - font * 0.72, x + w / 2, y + font * 0.28)
             if occupied.free(box, margin=font * 0.15):
                 occupied.add(box)
@@ -236,7 +239,8 @@ def key_capacity(names: Sequence[str], font: float, width: float, max_height: fl
 def key_svg(names: Sequence[str], font: float, width: float, top: float, more: int = 0) -> tuple[str, float]:
     """The key to the numbered discs under the map: "N  Name" in as many columns as fit ``width`` (each column as
     wide as its longest name), filled column by column from ``top``; ``more`` areas without name get a last line
-    pointing to the PDF profile. Returns the SVG and its height (0 without names)."""
+    pointing to presentation mode's Gemeenten view (:data:`KEY_MORE`; only the beamer's key is capped). Returns
+    the SVG and its height (0 without names)."""
     if not names and not more:
         return "", 0.0
     rows, starts, r = _key_layout(names, font, width) if names else (0, [4.0], 0.0)
@@ -249,7 +253,7 @@ def key_svg(names: Sequence[str], font: float, width: float, top: float, more: i
     if more:
         cy = top + font * 0.3 + rows * line + line / 2
         parts.append(f'<text class="kmore" data-n="{more}" x="4" y="{cy + font * 0.35:.1f}" font-weight="400">'
-                     f'{esc(f"+ {more} gemeenten: zie regioprofiel")}</text>')
+                     f'{esc(KEY_MORE.format(n=more))}</text>')
     return (f'<g class="gkey" font-size="{font:g}" font-weight="700">{"".join(parts)}</g>',
             key_height(rows + bool(more), font))
 

@@ -170,7 +170,7 @@ def _legend(spec: MapSpec, width: float, font: float, uid: str, missing: bool, t
 
 
 MIN_MAP_SHARE = 0.5  # with ``key_inside``, the map keeps at least this share of the fixed height
-FALLBACK_MAP_SHARES = (0.75, 0.7, 0.65, 0.6)  # map sizes tried when even then the key cannot name all (rest: the PDF)
+FALLBACK_MAP_SHARES = (0.75, 0.7, 0.65, 0.6)  # map sizes tried when even then the key cannot name all (rest: Gemeenten view)
 
 
 def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None, labels: bool = False,
@@ -188,18 +188,35 @@ def render_svg(spec: MapSpec, *, width: float = 700, height: float | None = None
     return re.sub(r'viewBox="0 0 ([\d.]+) [\d.]+"', lambda m: f'viewBox="0 0 {m.group(1)} {total_height:.0f}"', svg, count=1)
 
 
+def render_svg_numbered(spec: MapSpec, *, width: float, total_height: float, font_px: float, uid: str,
+                        legend_title: bool = True, write_names: bool = True) -> tuple[str, list[str]]:
+    """A static map of ``width`` × ``total_height`` (legend included) on which every named area without a name
+    on it (``write_names=False``: every one) gets a numbered disc, with the key left to the caller (presentation
+    mode's Gemeenten view lists it beside the map): the SVG and the numbered names in the discs' order."""
+    svg, _, keyed = _render_svg(spec, width=width, height=None, labels=True, font_px=font_px, interactive=False,
+                                uid=uid, legend=True, legend_title=legend_title, total_height=total_height, step=0.5,
+                                pad=0.03, link=None, key=False, write_names=write_names)
+    if spec.indicator is None:  # an uncoloured map: its text alternative says what the numbers are
+        where = f" van {spec.title}" if spec.title else ""
+        text = esc(f"Kaart{where}: {len(keyed)} gemeenten, elk met een nummer van noord naar zuid; de namen staan in "
+                   "de lijst naast de kaart.")
+        old = esc(summary_text(spec))
+        svg = svg.replace(f'aria-label="{old}"', f'aria-label="{text}"', 1).replace(f"<desc>{old}</desc>", f"<desc>{text}</desc>", 1)
+    return svg, keyed
+
+
 def _fitted_key_svg(spec: MapSpec, total_height: float, options: dict[str, Any]) -> str:
     font_px = options["font_px"]
     body = total_height
     while body >= total_height * MIN_MAP_SHARE:  # the largest map (in steps of half a text line) whose key fits under it
-        svg, key_h = _render_svg(spec, total_height=body, **options)
+        svg, key_h, _ = _render_svg(spec, total_height=body, **options)
         if body + key_h <= total_height + 0.5:
             return svg
         body -= font_px / 2
-    best = None  # no room for every name: the map (of these sizes) that leaves the fewest to the PDF profile
+    best = None  # no room for every name: the map (of these sizes) that leaves the fewest to the Gemeenten view
     for share in FALLBACK_MAP_SHARES:
         body = total_height * share
-        svg, _ = _render_svg(spec, total_height=body, key_max=total_height - body, **options)
+        svg, _, _ = _render_svg(spec, total_height=body, key_max=total_height - body, **options)
         left = int(m.group(1)) if (m := re.search(r'class="kmore" data-n="(\d+)"', svg)) else 0
         if best is None or left < best[0]:
             best = (left, svg)
@@ -208,9 +225,10 @@ def _fitted_key_svg(spec: MapSpec, total_height: float, options: dict[str, Any])
 
 def _render_svg(spec: MapSpec, *, width: float, height: float | None, labels: bool, font_px: float,
                 interactive: bool, uid: str, legend: bool, legend_title: bool, total_height: float | None,
-                step: float, pad: float, link: str | None, key_max: float | None = None) -> tuple[str, float]:
-    """:func:`render_svg`'s drawing; returns the SVG and the key's height (``key_max`` caps the key: the areas
-    it cannot name are counted in its last line).
+                step: float, pad: float, link: str | None, key_max: float | None = None,
+                key: bool = True, write_names: bool = True) -> tuple[str, float, list[str]]:
+    """:func:`render_svg`'s drawing; returns the SVG, the key's height and the numbered names (``key_max`` caps the
+    key: the areas it cannot name are counted in its last line; ``key=False`` numbers every one and draws no key).
 
     ``width`` × ``height`` is the map's viewBox (the page scales it; the legend band comes below); without
     ``height`` the map keeps the box's aspect, and ``total_height`` fixes map plus legend instead. ``labels``
@@ -302,23 +320,24 @@ def _render_svg(spec: MapSpec, *, width: float, height: float | None, labels: bo
         out.append(outline_labels_svg(named, proj, font_px, occupied))
     if spec.claims and not spec.claims.empty:
         out.append(_claims_svg(spec.claims, proj, width, map_h, font_px, interactive, occupied, labels))
-    key, key_h = "", 0.0
+    key_part, key_h, keyed = "", 0.0, []
     if labels:  # every named area: its name, or a numbered disc and the key below the legend (the viewBox grows)
-        names, missed = labels_svg(features, spec, proj, font_px, occupied)
+        names, missed = labels_svg(features, spec, proj, font_px, occupied, write=write_names)
         limit = None
         if key_max is not None:  # the slide's room: as many numbers as the key can name, the rest counted
             order = [m[0] for m in sorted(missed, key=lambda m: (round(m[2] / (font_px * 2)), m[1]))]
             limit = key_capacity(order, font_px, width - 8, key_max)
         discs, keyed = numbers_svg(missed, font_px, occupied, limit)
         out.append(names + discs)
-        key, key_h = key_svg(keyed, font_px, width - 8, map_h + leg_h, more=len(missed) - len(keyed))
+        if key:
+            key_part, key_h = key_svg(keyed, font_px, width - 8, map_h + leg_h, more=len(missed) - len(keyed))
     out.append("</g>")
     if leg and leg.rows:
         out.append(f'<g class="legend" transform="translate(4 0)">{leg.render(map_h + 2)}</g>')
-    out.append(key + "</svg>")
+    out.append(key_part + "</svg>")
     if key_h:
         out[0] = out[0].replace(f'viewBox="0 0 {width:g} {total_h:.0f}"', f'viewBox="0 0 {width:g} {total_h + key_h:.0f}"', 1)
-    return "".join(out), key_h
+    return "".join(out), key_h, keyed
 
 
 def _tip(title: str, items: Sequence[str]) -> str:
