@@ -148,13 +148,15 @@ def render(region_id: str) -> None:
     st.markdown(glance.CSS, unsafe_allow_html=True)
     _glance_section(region, delineation)
 
-    map_col, side_col = st.columns([3, 2], gap="medium")
-    with map_col:
-        st.header("Kaart en gemeenten", anchor="kaart")
-        _map_part(region_id, delineation, map_indicator)
-    with side_col:
-        st.header("Claims uit de documenten", anchor="claims")
-        _claims_section(region_id, delineation)
+    st.markdown(MAP_CLAIMS_CSS, unsafe_allow_html=True)
+    with st.container(key="map_claims"):
+        map_col, side_col = st.columns([3, 2], gap="medium")
+        with map_col:
+            st.header("Kaart en gemeenten", anchor="kaart")
+            _map_part(region_id, delineation, map_indicator)
+        with side_col:
+            st.header("Claims uit de documenten", anchor="claims")
+            _claims_section(region_id, delineation)
 
     _profile_section(region, delineation)
     _peers_section(region, delineation)
@@ -403,6 +405,14 @@ class _ChartsAfterMap:
             return messages
         carried = st.session_state.pop(kept, []) if st.session_state.pop(self.key + "_now", False) else []
         return [*carried, *messages]
+
+
+# Below 1100 px wide (a 1024 screen with the sidebar open) the claims column would be about 210 px wide and an opened
+# claim some 5,000 px tall: the claims then stand under the map, over the page's whole width.
+MAP_CLAIMS_CSS = """<style>@media (max-width: 1100px) {
+  .st-key-map_claims > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  .st-key-map_claims > [data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important; } }</style>"""
 
 
 def _neighbour(region_id: str, step: int) -> str:

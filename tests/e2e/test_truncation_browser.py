@@ -112,11 +112,11 @@ def test_ranking_headers_read_whole(sized_page: Any, dashboard_server: Streamlit
     assert too_narrow == []
 
 
-def test_evidence_chart_labels_whole_and_drempel_explained(laptop_page: Any, dashboard_server: StreamlitServer) -> None:
+def test_evidence_chart_labels_whole_and_drempel_explained(sized_page: Any, dashboard_server: StreamlitServer) -> None:
     """22.4: the claim evidence chart cut its labels ('Tevredenheid m…' twice) and said 'drempels' unexplained: every
     y label is whole, inside the chart and different from the others, and the sentence explaining 'drempel' stands
     under the chart."""
-    page = laptop_page
+    page = sized_page
     _open_region(page, dashboard_server)
     claim = page.locator('[data-testid="stExpander"] summary').filter(
         has_text="De tien regio's uit voetnoot 5 liggen achter").first
@@ -138,3 +138,29 @@ def test_evidence_chart_labels_whole_and_drempel_explained(laptop_page: Any, das
     assert any(t["lines"] > 1 for t in names)  # long names wrap instead of being cut
     captions = box.locator('[data-testid="stCaptionContainer"]').all_inner_texts()
     assert any(DREMPEL_NL in c for c in captions), captions
+
+
+JS_MAP_CLAIMS = """() => { const cols = document.querySelectorAll('.st-key-map_claims > [data-testid="stLayoutWrapper"] >'
+  + ' [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]');
+  return Array.from(cols).map(c => { const r = c.getBoundingClientRect(); return [r.left, r.width]; }); }"""
+
+
+def test_claims_readable_beside_or_under_the_map(sized_page: Any, dashboard_server: StreamlitServer) -> None:
+    """At 1024 wide (sidebar open) the claims column beside the map was 210 px wide, an opened claim 5,129 px tall:
+    there the claims stand under the map at its full width; at 1366 they stay beside it."""
+    page = sized_page
+    _open_region(page, dashboard_server)
+    (map_left, map_width), (claims_left, claims_width) = page.evaluate(JS_MAP_CLAIMS)
+    if page.viewport_size["width"] >= 1366:
+        assert claims_left > map_left + map_width - 1 and claims_width >= 300, (map_width, claims_width)
+    else:
+        assert abs(claims_left - map_left) < 1 and abs(claims_width - map_width) < 1, (map_width, claims_width)
+    claim = page.locator('[data-testid="stExpander"] summary').filter(
+        has_text="De tien regio's uit voetnoot 5 liggen achter").first
+    claim.scroll_into_view_if_needed()
+    claim.click()
+    box = page.locator('[data-testid="stExpander"]').filter(has=page.locator(CHART)).first
+    box.locator(CHART).first.wait_for(state="visible")
+    wait_idle(page)
+    opened = box.bounding_box()
+    assert opened["width"] >= 300, opened  # at 1024 before: 210 px wide, 5,129 px tall (now 564 × 3,689; 1366: 346 × 3,049)
