@@ -177,6 +177,7 @@ html, body, [data-testid="stAppViewContainer"] { background: #ffffff; color: #00
 .bw-glist li { font-size: max(20px, 2.8vh); line-height: 1.18; color: #111; break-inside: avoid; display: grid;
   grid-template-columns: 1.6em 1fr; column-gap: .35em; margin: 0 0 .25vh 0; }
 .bw-glist li b { text-align: right; font-weight: 700; color: #0b1f44; }
+.bw-glist.one { columns: 1; }
 .stButton button, .stDownloadButton button { min-height: max(44px, 6.2vh); padding: .3vh 1.2vw; border: 2px solid #0b1f44;
   white-space: nowrap; }
 .stButton button p, .stDownloadButton button p { font-size: max(20px, 2.8vh) !important; font-weight: 700; white-space: nowrap; }

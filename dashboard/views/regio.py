@@ -461,11 +461,13 @@ def presentation_view(params: ViewParams | None = None) -> str:
 
 
 def _presentation_gemeenten(member_map: profile.MemberMap) -> str:
-    """The key to the Gemeenten view's numbered map: every member, in the discs' order (north to south)."""
+    """The key to the Gemeenten view's numbered map: every member, in the discs' order (north to south); up to 12
+    in one column, more in as many columns as fit."""
     items = "".join(f"<li><b>{i}</b><span>{html.escape(name)}</span></li>"
                     for i, name in enumerate(member_map.numbered, start=1))
     return (f"<div class='bw-h2' role='heading' aria-level='2' style='margin-top:0'>De {len(member_map.numbered)} "
-            f"gemeenten, genummerd op de kaart</div><ol class='bw-glist'>{items}</ol>")
+            f"gemeenten, genummerd op de kaart</div><ol class='bw-glist{' one' if len(member_map.numbered) <= 12 else ''}'>"
+            f"{items}</ol>")
 
 
 def render_presentation(region_id: str, delineation: str, params: ViewParams) -> None:
